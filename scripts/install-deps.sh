@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages CIS needs to build, run and test.
+# Idempotent and quiet when everything is already there; uses sudo when not root.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake g++ make pkg-config
+  libical-dev libgmime-3.0-dev libicu-dev libboost-dev libboost-system-dev libssl-dev
+  libsqlite3-dev libopendkim-dev libidn2-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+  libtomlplusplus-dev libcli11-dev
+  # tests: unit, sanitizers, fuzzing, real peers
+  libgtest-dev libgmock-dev libbenchmark-dev clang-14 libfuzzer-14-dev libclang-rt-14-dev
+  python3 python3-pytest python3-icalendar python3-dkim python3-aiosmtpd swaks openssl sqlite3
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(postfix hyperfine wrk)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+((${#missing[@]})) || exit 0
+
+sudo=""
+[[ $(id -u) -eq 0 ]] || sudo="sudo"
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+if [[ " ${missing[*]} " == *" postfix "* ]]; then
+  echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
+fi
+$sudo apt-get update -q >/dev/null
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
