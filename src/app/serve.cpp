@@ -1,0 +1,81 @@
+// `cis serve`: the long-running process. For now the SMTP listener and the inbound
+// processor; the HTTP API and delivery workers join in the next issues.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <thread>
+
+#include "app/commands.hpp"
+#include "app/runtime.hpp"
+#include "app/smtp_intake.hpp"
+
+namespace cis::app {
+
+namespace {
+
+std::pair<std::string, unsigned short> split_listen(const std::string& listen, const char* what) {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos)
+        throw ConfigError(fmt::format("{} \"{}\" must be HOST:PORT", what, listen));
+    std::string host = listen.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    int port = -1;
+    try {
+        port = std::stoi(listen.substr(colon + 1));
+    } catch (const std::exception&) {
+    }
+    if (port < 0 || port > 65535)
+        throw ConfigError(fmt::format("{} \"{}\" has no valid port", what, listen));
+    return {host, static_cast<unsigned short>(port)};
+}
+
+smtp::ServerOptions smtp_options(const Config& c) {
+    smtp::ServerOptions o;
+    std::tie(o.host, o.port) = split_listen(c.smtp_listen, "[smtp] listen");
+    o.hostname = c.smtp_hostname.empty() ? c.domain : c.smtp_hostname;
+    o.max_message_size = static_cast<std::size_t>(c.smtp_max_message_size);
+    o.max_connections = static_cast<std::size_t>(c.smtp_max_connections);
+    o.idle_timeout = std::chrono::seconds(c.smtp_idle_timeout);
+    o.tls_cert_file = c.smtp_tls_cert;
+    o.tls_key_file = c.smtp_tls_key;
+    return o;
+}
+
+}  // namespace
+
+int cmd_serve(const Config& c) {
+    auto store = open_store(c);
+    auto verifier = make_verifier(c);
+    const auto policy = intake_policy(c);
+    const unsigned threads = std::max(2u, std::thread::hardware_concurrency());
+
+    boost::asio::io_context io;
+    boost::asio::thread_pool workers(threads);
+    services::IntakeWriter writer(*store, policy);
+    SmtpIntake intake(policy, writer, verifier.get(), workers);
+    smtp::Server smtp_server(io, smtp_options(c), intake);
+    smtp_server.start();
+    spdlog::info("CIS serving {}: SMTP on {}:{}, data in {}, DKIM {}, outbound {}", c.domain,
+                 smtp_options(c).host, smtp_server.port(), c.data_dir,
+                 c.require_dkim ? "required" : "not required", c.transport);
+
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        spdlog::info("signal {}: finishing the messages in progress, then stopping", sig);
+        smtp_server.stop();
+    });
+
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
+    io.run();
+    for (auto& t : pool) t.join();
+    workers.join();
+    spdlog::info("stopped");
+    return 0;
+}
+
+}  // namespace cis::app

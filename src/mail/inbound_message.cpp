@@ -1,0 +1,171 @@
+#include "mail/inbound_message.hpp"
+
+#include <gmime/gmime.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+
+#include "core/address.hpp"
+#include "mail/charset.hpp"
+#include "mail/gmime_init.hpp"
+
+namespace cis::mail {
+
+namespace {
+
+struct GObjectDeleter {
+    void operator()(void* p) const {
+        if (p) g_object_unref(p);
+    }
+};
+template <typename T>
+using GPtr = std::unique_ptr<T, GObjectDeleter>;
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::string str(const char* s) { return s ? std::string(s) : std::string(); }
+
+// The part's content with its transfer encoding undone, as raw bytes.
+std::string decoded_bytes(GMimePart* part) {
+    GMimeDataWrapper* content = g_mime_part_get_content(part);
+    if (!content) return {};
+    GPtr<GMimeStream> out(g_mime_stream_mem_new());
+    g_mime_data_wrapper_write_to_stream(content, out.get());
+    GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out.get()));
+    return std::string(reinterpret_cast<const char*>(bytes->data), bytes->len);
+}
+
+bool ends_with_ics(const std::string& name) {
+    const std::string n = lower(name);
+    return n.ends_with(".ics") || n.ends_with(".ical") || n.ends_with(".ifb") ||
+           n.ends_with(".vcs");
+}
+
+bool is_calendar(const std::string& type, const std::string& filename, std::string_view body) {
+    if (type == "text/calendar" || type == "application/ics" || type == "text/x-vcalendar" ||
+        type == "application/x-ics")
+        return true;
+    if (ends_with_ics(filename) &&
+        (type == "application/octet-stream" || type == "text/plain" || type.empty()))
+        return true;
+    // A calendar sent as plain text without a name still starts like one.
+    return type == "application/octet-stream" && body.starts_with("BEGIN:VCALENDAR");
+}
+
+// iCalendar lines end in CRLF on the wire; clients also send LF. One form for
+// de-duplication and for the iCalendar parser.
+std::string normalise_newlines(std::string s) {
+    std::string out;
+    out.reserve(s.size() + s.size() / 40);
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\r') {
+            out += "\r\n";
+            if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+        } else if (s[i] == '\n') {
+            out += "\r\n";
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+struct Walker {
+    InboundMessage& msg;
+    std::vector<CalendarPart> inline_parts, attached_parts;
+    int depth = 0;
+
+    void leaf(GMimeObject* obj, bool forwarded) {
+        GMimeContentType* ct = g_mime_object_get_content_type(obj);
+        const std::string type =
+            ct ? lower(str(g_mime_content_type_get_media_type(ct)) + "/" +
+                       str(g_mime_content_type_get_media_subtype(ct)))
+               : std::string();
+        GMimePart* part = GMIME_PART(obj);
+        const std::string filename = str(g_mime_part_get_filename(part));
+        if (type == "application/ms-tnef" || type == "application/vnd.ms-tnef" ||
+            lower(filename) == "winmail.dat") {
+            msg.has_tnef = true;
+            return;
+        }
+        const std::string bytes = decoded_bytes(part);
+        if (!is_calendar(type, filename, bytes)) {
+            if (!filename.empty()) msg.attachments.push_back(filename);
+            return;
+        }
+        CalendarPart cal;
+        cal.text = normalise_newlines(
+            to_utf8(bytes, str(g_mime_object_get_content_type_parameter(obj, "charset"))));
+        cal.method_param = str(g_mime_object_get_content_type_parameter(obj, "method"));
+        cal.forwarded = forwarded;
+        const bool attachment =
+            !filename.empty() && type != "text/calendar" &&
+            g_mime_object_get_disposition(obj) != nullptr;
+        cal.where = filename.empty() ? type + " part" : "attachment " + filename;
+        if (forwarded) cal.where += " of a forwarded message";
+        (attachment ? attached_parts : inline_parts).push_back(std::move(cal));
+    }
+
+    void walk(GMimeObject* obj, bool forwarded) {
+        if (!obj || ++depth > 64) return;  // hostile nesting: stop, don't recurse forever
+        if (GMIME_IS_MULTIPART(obj)) {
+            GMimeMultipart* mp = GMIME_MULTIPART(obj);
+            const int n = g_mime_multipart_get_count(mp);
+            for (int i = 0; i < n; ++i) walk(g_mime_multipart_get_part(mp, i), forwarded);
+        } else if (GMIME_IS_MESSAGE_PART(obj)) {
+            GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+            if (inner) walk(g_mime_message_get_mime_part(inner), true);
+        } else if (GMIME_IS_PART(obj)) {
+            leaf(obj, forwarded);
+        }
+        --depth;
+    }
+};
+
+void read_from(GMimeMessage* m, InboundMessage& msg) {
+    InternetAddressList* from = g_mime_message_get_from(m);
+    const int n = from ? internet_address_list_length(from) : 0;
+    for (int i = 0; i < n; ++i) {
+        InternetAddress* a = internet_address_list_get_address(from, i);
+        if (!INTERNET_ADDRESS_IS_MAILBOX(a)) continue;
+        msg.from_address =
+            normalize_address(str(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a))));
+        msg.from_name = sanitize_utf8(str(internet_address_get_name(a)));
+        if (!msg.from_address.empty()) break;
+    }
+}
+
+}  // namespace
+
+InboundMessage parse_inbound(std::string_view raw) {
+    ensure_gmime();
+    InboundMessage msg;
+    GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
+    GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+    GPtr<GMimeMessage> m(g_mime_parser_construct_message(parser.get(), nullptr));
+    if (!m) return msg;
+
+    read_from(m.get(), msg);
+    msg.subject = sanitize_utf8(str(g_mime_message_get_subject(m.get())));
+    msg.message_id = sanitize_utf8(str(g_mime_message_get_message_id(m.get())));
+    if (GDateTime* date = g_mime_message_get_date(m.get())) msg.date = g_date_time_to_unix(date);
+
+    Walker w{msg, {}, {}, 0};
+    w.walk(g_mime_message_get_mime_part(m.get()), false);
+    // Inline calendars first, then attachments; identical copies once (Google,
+    // Thunderbird and BlueMind send the same calendar inline and attached).
+    for (auto* list : {&w.inline_parts, &w.attached_parts})
+        for (auto& cal : *list) {
+            const bool seen = std::any_of(msg.calendars.begin(), msg.calendars.end(),
+                                          [&](const CalendarPart& c) { return c.text == cal.text; });
+            if (!seen) msg.calendars.push_back(std::move(cal));
+        }
+    return msg;
+}
+
+}  // namespace cis::mail

@@ -1,0 +1,15 @@
+#pragma once
+// Random identifiers and digests (OpenSSL).
+#include <string>
+#include <string_view>
+
+namespace cis::services {
+
+// 128 random bits, base64url without padding (22 characters): unguessable, URL-safe.
+std::string new_event_id();
+std::string random_token(std::size_t bytes);
+std::string sha256_hex(std::string_view data);
+// Compares secrets without leaking their length of common prefix through timing.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+}  // namespace cis::services

@@ -1,0 +1,67 @@
+#pragma once
+// The inbound processor for create@ (SPEC §3.1), in two steps:
+//   prepare() — the expensive, state-free part (MIME, iCalendar, DKIM); runs on any thread;
+//   apply()   — decides and writes inside the caller's transaction, so that decisions
+//               for one (organizer, UID) are serialised with the writes they depend on.
+// Every message is stored raw with its outcome in the same transaction: nothing
+// accepted is lost, failures included.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ical/parse_calendar.hpp"
+#include "mail/inbound_message.hpp"
+#include "services/routing.hpp"
+#include "store/store.hpp"
+
+namespace cis::dkim {
+class Verifier;
+}
+
+namespace cis::services {
+
+struct IntakePolicy {
+    std::string domain = "localhost";
+    MailboxNames mailboxes;
+    bool require_dkim = true;          // installation default for organizers with trust "default"
+    bool accept_past_events = false;   // testing and back-filling only
+    std::int64_t default_event_limit = 0;  // upcoming events per organizer; 0 = no limit
+    std::string public_url = "http://127.0.0.1:8080";  // for links in notifications
+    std::string notification_local = "notification";
+};
+
+struct Delivery {
+    std::string channel;  // smtp / ingest / http
+    std::string mail_from, rcpt, remote;
+    std::string raw;
+    std::int64_t received_at = 0;
+};
+
+struct Prepared {
+    Delivery delivery;
+    Route route;
+    mail::InboundMessage mail;
+    std::vector<ical::ParsedCalendar> calendars;  // one per distinct calendar part
+    bool dkim_checked = false;
+    bool dkim_aligned = false;
+    std::string dkim_reason;
+    std::string sha256;
+};
+
+// `verifier` may be null when DKIM is off for the whole installation.
+Prepared prepare(Delivery d, const Route& route, const dkim::Verifier* verifier);
+
+struct IntakeResult {
+    std::int64_t inbound_id = 0;
+    std::string status;  // created / updated / … / rejected / mixed / stored
+    std::string reason;
+    std::vector<std::string> event_ids;
+    bool bad_message = false;  // unreadable or without a usable calendar (ingest exit 65)
+    bool notified = false;
+};
+
+IntakeResult apply(store::Tx& tx, const Prepared& p, const IntakePolicy& policy,
+                   std::int64_t now);
+
+}  // namespace cis::services

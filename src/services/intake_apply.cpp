@@ -1,0 +1,257 @@
+#include <fmt/format.h>
+
+#include "core/address.hpp"
+#include "itip/intake_rules.hpp"
+#include "services/ids.hpp"
+#include "services/intake.hpp"
+#include "services/intake_report.hpp"
+
+namespace cis::services {
+
+namespace {
+
+using itip::Outcome;
+
+// One message to create@, being applied inside the caller's transaction.
+class Application {
+public:
+    Application(store::Tx& tx, const Prepared& p, const IntakePolicy& policy, std::int64_t now)
+        : tx_(tx), p_(p), policy_(policy), now_(now) {}
+
+    IntakeResult run();
+
+private:
+    std::optional<std::string> authorise();  // the reason when the sender may not act
+    void apply_calendar(const ical::ParsedCalendar& cal, const mail::CalendarPart& part);
+    void apply_group(itip::Method method, const itip::UidGroup& g);
+    void decide_and_store(itip::Method method, const itip::UidGroup& g,
+                          const std::optional<Event>& stored);
+    itip::Context context();
+    void notify();
+
+    store::Tx& tx_;
+    const Prepared& p_;
+    const IntakePolicy& policy_;
+    const std::int64_t now_;
+    store::InboundRecord rec_;
+    store::Organizer organizer_;
+    IntakeReport report_;
+    std::string method_;
+    bool bad_message_ = false;
+};
+
+std::optional<std::string> Application::authorise() {
+    const auto& sender = p_.mail.from_address;
+    const std::string trust = organizer_.trust == "default"
+                                  ? (policy_.require_dkim ? "dkim" : "none")
+                                  : organizer_.trust;
+    if (trust == "dkim" || trust == "both") {
+        if (!p_.dkim_checked)
+            return fmt::format("DKIM is required for {} but could not be checked", sender);
+        if (!p_.dkim_aligned) return "DKIM check failed: " + p_.dkim_reason;
+    }
+    if (trust == "secret" || trust == "both") {
+        if (organizer_.secret.empty() || !constant_time_equal(p_.route.detail, organizer_.secret))
+            return fmt::format(
+                "{} must write to its secret address {}+<secret>@{}; the secret was missing or "
+                "wrong",
+                sender, policy_.mailboxes.create, policy_.domain);
+    }
+    return std::nullopt;
+}
+
+itip::Context Application::context() {
+    itip::Context ctx;
+    ctx.now = now_;
+    ctx.accept_past_events = policy_.accept_past_events;
+    const std::int64_t limit =
+        organizer_.event_limit ? organizer_.event_limit : policy_.default_event_limit;
+    if (limit > 0 && tx_.count_upcoming_events(organizer_.email, now_) >= limit) {
+        ctx.may_create = false;
+        ctx.may_not_create_reason =
+            fmt::format("you have reached your limit of {} upcoming events", limit);
+    }
+    return ctx;
+}
+
+void Application::decide_and_store(itip::Method method, const itip::UidGroup& g,
+                                   const std::optional<Event>& stored) {
+    const IncomingEvent& first = g.master ? *g.master : *g.overrides.front();
+    EventOutcome out{g.uid, g.master ? g.master->recurrence_id : std::string(),
+                     Outcome::Rejected, "", "", first.fields.summary, first.fields.start,
+                     first.fields.timezone, 0};
+    itip::Decision d = itip::decide(method, g, stored, organizer_.email, context());
+    out.outcome = d.outcome;
+    out.reason = d.reason;
+    if (stored) out.event_id = stored->id;
+    if (d.event) {
+        Event& e = *d.event;
+        if (d.outcome == Outcome::Created) {
+            e.id = new_event_id();
+            tx_.insert_event(e);
+        } else {
+            tx_.update_event(e);
+        }
+        tx_.record_change(e.id, e.sequence, itip::to_string(d.outcome), rec_.id, now_);
+        out.event_id = e.id;
+        out.summary = e.fields.summary;
+        out.start = e.fields.start;
+        out.timezone = e.fields.timezone;
+        const bool cancel =
+            d.outcome == Outcome::Cancelled || d.outcome == Outcome::OccurrenceCancelled;
+        if (d.outcome != Outcome::Created) out.recipients = tx_.count_invitees(e.id, !cancel);
+    }
+    report_.events.push_back(std::move(out));
+}
+
+void Application::apply_group(itip::Method method, const itip::UidGroup& g) {
+    const IncomingEvent& first = g.master ? *g.master : *g.overrides.front();
+    if (auto why = itip::organizer_mismatch(first, organizer_.email)) {
+        std::string reason = *why;
+        if (tx_.uid_owned_by_other(organizer_.email, g.uid))
+            reason += "; this UID belongs to another organizer's event, which you cannot change";
+        report_.events.push_back(EventOutcome{g.uid, first.recurrence_id, Outcome::Rejected,
+                                              reason, "", first.fields.summary,
+                                              first.fields.start, first.fields.timezone, 0});
+        return;
+    }
+    if (g.master) {
+        decide_and_store(method, g, tx_.find_event(organizer_.email, g.uid, ""));
+        return;
+    }
+    if (auto series = tx_.find_event(organizer_.email, g.uid, "")) {
+        decide_and_store(method, g, series);
+        return;
+    }
+    // Occurrences of a series CIS never saw: each is kept as an event of its own,
+    // keyed by (organizer, UID, RECURRENCE-ID).
+    for (const IncomingEvent* ov : g.overrides) {
+        itip::UidGroup lone{g.uid, ov, {}};
+        decide_and_store(method, lone, tx_.find_event(organizer_.email, g.uid, ov->recurrence_id));
+    }
+}
+
+void Application::apply_calendar(const ical::ParsedCalendar& cal, const mail::CalendarPart& part) {
+    for (const auto& w : cal.warnings) report_.warnings.push_back(w);
+    if (!cal.error.empty()) {
+        report_.warnings.push_back(fmt::format("{}: {}", part.where, cal.error));
+        return;
+    }
+    const itip::Method method = itip::effective_method(cal.calendar.method, part.method_param);
+    if (method_.empty()) method_ = itip::to_string(method);
+    for (const auto& g : itip::group_by_uid(cal.calendar)) apply_group(method, g);
+}
+
+void Application::notify() {
+    NotificationContext ctx{organizer_.name.empty() ? p_.mail.from_name : organizer_.name,
+                            organizer_.email,
+                            p_.mail.subject,
+                            p_.mail.message_id,
+                            policy_.domain,
+                            policy_.public_url,
+                            policy_.notification_local,
+                            now_};
+    store::OutboxMessage m;
+    m.kind = "notification";
+    m.env_from = policy_.mailboxes.bounce + "@" + policy_.domain;
+    m.rcpt = organizer_.email;
+    m.message = build_notification(report_, ctx);
+    m.next_attempt_at = m.created_at = now_;
+    tx_.enqueue(m);
+}
+
+std::string no_calendar_reason(const mail::InboundMessage& m) {
+    if (m.has_tnef)
+        return "the message carries Outlook's winmail.dat (TNEF) instead of a calendar part; "
+               "send the invitation from Outlook to an external address format (iCalendar), or "
+               "ask the Exchange administrator to disable TNEF for this domain";
+    if (!m.attachments.empty())
+        return fmt::format("no calendar was found in the message (its attachments: {}); invite "
+                           "the address from your calendar or attach an .ics file",
+                           fmt::join(m.attachments, ", "));
+    return "no calendar was found in the message; invite this address from your calendar "
+           "client (or attach an .ics file)";
+}
+
+IntakeResult Application::run() {
+    const Delivery& d = p_.delivery;
+    rec_.received_at = d.received_at;
+    rec_.channel = d.channel;
+    rec_.mailbox = to_string(p_.route.mailbox);
+    rec_.rcpt = d.rcpt;
+    rec_.mail_from = d.mail_from;
+    rec_.remote = d.remote;
+    rec_.from_address = p_.mail.from_address;
+    rec_.subject = p_.mail.subject;
+    rec_.message_id = p_.mail.message_id;
+    rec_.sha256 = p_.sha256;
+    rec_.id = tx_.insert_inbound(rec_, d.raw);
+    rec_.processed_at = now_;
+
+    IntakeResult result;
+    result.inbound_id = rec_.id;
+    const auto finish = [&](std::string status, std::string reason, bool notify_organizer) {
+        if (!status.empty()) {
+            report_.status = std::move(status);
+            report_.reason = std::move(reason);
+        }
+        rec_.status = report_.status;
+        rec_.reason = report_.reason;
+        rec_.organizer = organizer_.email;
+        rec_.event_ids = report_.event_ids();
+        rec_.details = report_.details_json(method_);
+        tx_.set_inbound_outcome(rec_);
+        if (notify_organizer) notify();
+        result.status = rec_.status;
+        result.reason = rec_.reason;
+        result.event_ids = rec_.event_ids;
+        result.bad_message = bad_message_;
+        result.notified = notify_organizer;
+        return result;
+    };
+
+    if (p_.route.mailbox != Mailbox::Create)
+        return finish("stored",
+                      fmt::format("kept for the {}@ processor, which this version does not run yet",
+                                  rec_.mailbox),
+                      false);
+    const std::string& sender = p_.mail.from_address;
+    if (sender.empty())
+        return finish("rejected", "the message has no readable From: address", false);
+    if (auto o = tx_.find_organizer(sender)) {
+        organizer_ = *o;
+    } else if (tx_.organizer_domain_allowed(domain_part(sender))) {
+        organizer_.email = sender;
+    } else {
+        // No reply at all: the From: may be forged, and answering it would be backscatter.
+        return finish("rejected",
+                      fmt::format("{} is not a registered organizer (no reply was sent)", sender),
+                      false);
+    }
+    if (auto why = authorise()) return finish("rejected", *why, true);
+    if (p_.calendars.empty()) {
+        bad_message_ = true;
+        return finish("rejected", no_calendar_reason(p_.mail), true);
+    }
+    for (std::size_t i = 0; i < p_.calendars.size(); ++i)
+        apply_calendar(p_.calendars[i], p_.mail.calendars[i]);
+    if (report_.events.empty()) {
+        bad_message_ = true;
+        std::string why = "the calendar contains no usable VEVENT";
+        for (const auto& cal : p_.calendars)
+            if (!cal.calendar.other_components.empty())
+                why += fmt::format(" (it contains {})", fmt::join(cal.calendar.other_components, ", "));
+        if (!report_.warnings.empty()) why += ": " + report_.warnings.front();
+        return finish("rejected", why, true);
+    }
+    report_.summarise();
+    return finish("", "", true);
+}
+
+}  // namespace
+
+IntakeResult apply(store::Tx& tx, const Prepared& p, const IntakePolicy& policy, std::int64_t now) {
+    return Application(tx, p, policy, now).run();
+}
+
+}  // namespace cis::services

@@ -1,0 +1,196 @@
+#include "store/migrations.hpp"
+
+namespace cis::store {
+
+// Versioned schema. Each entry is applied once, in order, in its own transaction;
+// never edit an entry that has shipped — add a new one. The PostgreSQL schema will
+// mirror these tables (types aside) so callers never see a difference.
+const std::vector<Migration>& sqlite_migrations() {
+    static const std::vector<Migration> list = {
+        {1, "initial schema: organizers, events, invitees, replies, inbound, outbox, keys",
+         R"SQL(
+CREATE TABLE organizers (
+    email        TEXT PRIMARY KEY,            -- normalised (lower-case) address
+    name         TEXT NOT NULL DEFAULT '',
+    trust        TEXT NOT NULL DEFAULT 'default' CHECK (trust IN ('default','dkim','secret','both','none')),
+    secret       TEXT,                        -- for create+<secret>@ addresses
+    event_limit  INTEGER NOT NULL DEFAULT 0,  -- 0 = no limit
+    approval     INTEGER,                     -- NULL = installation default
+    created_at   INTEGER NOT NULL
+);
+CREATE TABLE organizer_domains (              -- every address of the domain may organise
+    domain       TEXT PRIMARY KEY,
+    created_at   INTEGER NOT NULL
+);
+CREATE TABLE events (
+    id                  TEXT PRIMARY KEY,     -- CIS id: opaque, URL-safe, unguessable
+    organizer           TEXT NOT NULL,
+    original_uid        TEXT NOT NULL,
+    recurrence_id       TEXT NOT NULL DEFAULT '',  -- a lone occurrence stored as its own event
+    summary             TEXT NOT NULL DEFAULT '',
+    description         TEXT NOT NULL DEFAULT '',
+    location            TEXT NOT NULL DEFAULT '',
+    start_utc           INTEGER NOT NULL,
+    start_local         TEXT NOT NULL,
+    end_utc             INTEGER NOT NULL,
+    end_local           TEXT NOT NULL,
+    timezone            TEXT NOT NULL DEFAULT '',
+    vtimezone           TEXT NOT NULL DEFAULT '',
+    all_day             INTEGER NOT NULL DEFAULT 0,
+    floating            INTEGER NOT NULL DEFAULT 0,
+    rrule               TEXT NOT NULL DEFAULT '',
+    rdates              TEXT NOT NULL DEFAULT '[]',
+    exdates             TEXT NOT NULL DEFAULT '[]',
+    last_end_utc        INTEGER,              -- NULL = endless recurrence
+    status              TEXT NOT NULL CHECK (status IN ('confirmed','tentative','cancelled')),
+    sequence            INTEGER NOT NULL DEFAULT 0,  -- CIS's outbound SEQUENCE
+    organizer_sequence  INTEGER NOT NULL DEFAULT 0,
+    organizer_dtstamp   INTEGER NOT NULL DEFAULT 0,
+    approval            INTEGER,              -- NULL = organizer/installation default
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL,
+    UNIQUE (organizer, original_uid, recurrence_id)
+);
+CREATE INDEX events_by_organizer ON events (organizer, start_utc DESC);
+CREATE INDEX events_by_uid ON events (original_uid);
+CREATE INDEX events_by_start ON events (start_utc);
+CREATE TABLE occurrences (                    -- overridden or cancelled instances
+    event_id            TEXT NOT NULL REFERENCES events (id),
+    recurrence_id       TEXT NOT NULL,
+    summary             TEXT NOT NULL DEFAULT '',
+    description         TEXT NOT NULL DEFAULT '',
+    location            TEXT NOT NULL DEFAULT '',
+    start_utc           INTEGER NOT NULL,
+    start_local         TEXT NOT NULL,
+    end_utc             INTEGER NOT NULL,
+    end_local           TEXT NOT NULL,
+    timezone            TEXT NOT NULL DEFAULT '',
+    vtimezone           TEXT NOT NULL DEFAULT '',
+    all_day             INTEGER NOT NULL DEFAULT 0,
+    floating            INTEGER NOT NULL DEFAULT 0,
+    status              TEXT NOT NULL,
+    organizer_sequence  INTEGER NOT NULL DEFAULT 0,
+    organizer_dtstamp   INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (event_id, recurrence_id)
+);
+CREATE TABLE event_changes (                  -- every applied version, for audit and fan-out
+    id                  INTEGER PRIMARY KEY,
+    event_id            TEXT NOT NULL REFERENCES events (id),
+    sequence            INTEGER NOT NULL,     -- CIS SEQUENCE after the change
+    outcome             TEXT NOT NULL,
+    inbound_id          INTEGER,
+    approval            TEXT NOT NULL DEFAULT 'none' CHECK (approval IN ('none','pending','approved','rejected')),
+    fanout              TEXT NOT NULL DEFAULT 'none' CHECK (fanout IN ('none','pending','running','done','superseded')),
+    created_at          INTEGER NOT NULL
+);
+CREATE INDEX event_changes_by_event ON event_changes (event_id, sequence);
+CREATE TABLE invitees (
+    id                  INTEGER PRIMARY KEY,
+    event_id            TEXT NOT NULL REFERENCES events (id),
+    email               TEXT NOT NULL,
+    name                TEXT NOT NULL DEFAULT '',
+    origin              TEXT NOT NULL,
+    forwarded_from      INTEGER REFERENCES invitees (id),
+    uid                 TEXT NOT NULL UNIQUE, -- per-recipient iCalendar UID (keyed hash)
+    status              TEXT NOT NULL DEFAULT 'none',   -- yes / no / maybe / none
+    partstat            TEXT NOT NULL DEFAULT 'NEEDS-ACTION',
+    client              TEXT NOT NULL DEFAULT '',
+    reply_sequence      INTEGER,
+    reply_dtstamp       INTEGER,
+    delivery            TEXT NOT NULL DEFAULT 'queued', -- queued / sent / failed / bounced
+    invited_at          INTEGER NOT NULL,
+    responded_at        INTEGER,
+    UNIQUE (event_id, email)
+);
+CREATE TABLE replies (                        -- history of every answer
+    id                  INTEGER PRIMARY KEY,
+    invitee_id          INTEGER NOT NULL REFERENCES invitees (id),
+    recurrence_id       TEXT NOT NULL DEFAULT '',
+    partstat            TEXT NOT NULL,
+    status              TEXT NOT NULL,
+    client              TEXT NOT NULL,
+    prodid              TEXT NOT NULL DEFAULT '',
+    sequence            INTEGER NOT NULL DEFAULT 0,
+    dtstamp             INTEGER NOT NULL DEFAULT 0,
+    method              TEXT NOT NULL DEFAULT 'REPLY',
+    inbound_id          INTEGER,
+    received_at         INTEGER NOT NULL
+);
+CREATE INDEX replies_by_invitee ON replies (invitee_id, received_at);
+CREATE TABLE inbound (                        -- every message received, raw, with its outcome
+    id                  INTEGER PRIMARY KEY,
+    received_at         INTEGER NOT NULL,
+    channel             TEXT NOT NULL,        -- smtp / ingest / http
+    mailbox             TEXT NOT NULL,        -- create / rsvp / bulk / bounce
+    rcpt                TEXT NOT NULL,
+    mail_from           TEXT NOT NULL DEFAULT '',
+    remote              TEXT NOT NULL DEFAULT '',
+    from_address        TEXT NOT NULL DEFAULT '',
+    subject             TEXT NOT NULL DEFAULT '',
+    message_id          TEXT NOT NULL DEFAULT '',
+    size                INTEGER NOT NULL,
+    sha256              TEXT NOT NULL,
+    raw                 BLOB NOT NULL,
+    status              TEXT NOT NULL,        -- received, then the outcome
+    reason              TEXT NOT NULL DEFAULT '',
+    organizer           TEXT NOT NULL DEFAULT '',
+    event_ids           TEXT NOT NULL DEFAULT '[]',
+    details             TEXT NOT NULL DEFAULT '{}',
+    processed_at        INTEGER
+);
+CREATE INDEX inbound_by_status ON inbound (status, id);
+CREATE TABLE outbox (
+    id                  INTEGER PRIMARY KEY,
+    kind                TEXT NOT NULL,        -- invite / update / cancel / notification / report
+    event_id            TEXT,
+    invitee_id          INTEGER,
+    sequence            INTEGER,
+    env_from            TEXT NOT NULL,
+    rcpt                TEXT NOT NULL,
+    message             BLOB NOT NULL,
+    state               TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','sending','sent','failed','superseded')),
+    attempts            INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at     INTEGER NOT NULL,
+    lease_owner         TEXT,
+    lease_until         INTEGER,
+    last_error          TEXT NOT NULL DEFAULT '',
+    created_at          INTEGER NOT NULL,
+    sent_at             INTEGER
+);
+CREATE UNIQUE INDEX outbox_once ON outbox (kind, event_id, invitee_id, sequence) WHERE invitee_id IS NOT NULL;
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+CREATE TABLE delivery_attempts (
+    id                  INTEGER PRIMARY KEY,
+    outbox_id           INTEGER NOT NULL REFERENCES outbox (id),
+    at                  INTEGER NOT NULL,
+    result              TEXT NOT NULL,        -- sent / deferred / failed
+    reply               TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE suppressions (
+    email               TEXT NOT NULL,
+    organizer           TEXT NOT NULL DEFAULT '',  -- '' = every organizer
+    reason              TEXT NOT NULL,        -- bounced / complained / unsubscribed / blocked
+    detail              TEXT NOT NULL DEFAULT '',
+    created_at          INTEGER NOT NULL,
+    PRIMARY KEY (email, organizer)
+);
+CREATE TABLE api_keys (
+    id                  TEXT PRIMARY KEY,     -- public part, shown in listings
+    hash                TEXT NOT NULL,        -- SHA-256 of the secret part
+    role                TEXT NOT NULL CHECK (role IN ('admin','domain','organizer')),
+    organizer           TEXT,
+    domain              TEXT,
+    label               TEXT NOT NULL DEFAULT '',
+    created_at          INTEGER NOT NULL,
+    revoked_at          INTEGER
+);
+CREATE TABLE settings (                       -- installation secrets and switches
+    key                 TEXT PRIMARY KEY,
+    value               TEXT NOT NULL
+);
+)SQL"},
+    };
+    return list;
+}
+
+}  // namespace cis::store

@@ -1,0 +1,56 @@
+#pragma once
+// The SQLite implementation of Tx. Its methods are spread over sqlite_tx_*.cpp by
+// table family to keep files short.
+#include "store/sqlite_db.hpp"
+#include "store/store.hpp"
+
+namespace cis::store {
+
+class SqliteTx final : public Tx {
+public:
+    explicit SqliteTx(Database& db) : db_(db) {}
+
+    void savepoint(const std::function<void()>& fn) override;
+
+    std::optional<Organizer> find_organizer(const std::string& email) override;
+    std::vector<Organizer> list_organizers() override;
+    void put_organizer(const Organizer& o) override;
+    bool remove_organizer(const std::string& email) override;
+    bool organizer_domain_allowed(const std::string& domain) override;
+    void allow_organizer_domain(const std::string& domain, std::int64_t now) override;
+
+    std::optional<Event> find_event(const std::string& organizer, const std::string& uid,
+                                    const std::string& recurrence_id) override;
+    std::optional<Event> find_event_by_id(const std::string& id) override;
+    std::vector<Event> list_events(const EventFilter& f) override;
+    bool uid_owned_by_other(const std::string& organizer, const std::string& uid) override;
+    std::int64_t count_upcoming_events(const std::string& organizer, std::int64_t now) override;
+    void insert_event(const Event& e) override;
+    void update_event(const Event& e) override;
+    void record_change(const std::string& event_id, std::int64_t sequence,
+                       const std::string& outcome, std::optional<std::int64_t> inbound_id,
+                       std::int64_t now) override;
+    std::int64_t count_invitees(const std::string& event_id, bool only_yes_maybe) override;
+
+    std::int64_t insert_inbound(const InboundRecord& r, const std::string& raw) override;
+    void set_inbound_outcome(const InboundRecord& r) override;
+    std::optional<InboundRecord> find_inbound(std::int64_t id) override;
+    std::optional<std::string> inbound_raw(std::int64_t id) override;
+    std::vector<InboundRecord> list_inbound(const InboundFilter& f) override;
+
+    std::int64_t enqueue(const OutboxMessage& m) override;
+    std::vector<OutboxMessage> list_outbox(std::size_t limit) override;
+
+    std::optional<std::string> setting(const std::string& key) override;
+    void put_setting(const std::string& key, const std::string& value) override;
+
+private:
+    Event read_event(Statement& s);
+    void load_occurrences(Event& e);
+    void write_occurrences(const Event& e);
+
+    Database& db_;
+    int savepoint_depth_ = 0;
+};
+
+}  // namespace cis::store

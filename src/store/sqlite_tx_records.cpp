@@ -1,0 +1,211 @@
+#include <nlohmann/json.hpp>
+
+#include "store/sqlite_tx.hpp"
+
+namespace cis::store {
+
+void SqliteTx::savepoint(const std::function<void()>& fn) {
+    const std::string name = "sp" + std::to_string(++savepoint_depth_);
+    db_.exec("SAVEPOINT " + name);
+    try {
+        fn();
+    } catch (...) {
+        db_.exec("ROLLBACK TO " + name);
+        db_.exec("RELEASE " + name);
+        --savepoint_depth_;
+        throw;
+    }
+    db_.exec("RELEASE " + name);
+    --savepoint_depth_;
+}
+
+// --- organizers -------------------------------------------------------------------
+
+namespace {
+Organizer read_organizer(Statement& s) {
+    return Organizer{s.text(0), s.text(1), s.text(2), s.text(3), s.i64(4), s.i64(5)};
+}
+}  // namespace
+
+std::optional<Organizer> SqliteTx::find_organizer(const std::string& email) {
+    auto s = db_.prepare(
+        "SELECT email, name, trust, coalesce(secret, ''), event_limit, created_at "
+        "FROM organizers WHERE email = ?");
+    s.bind(1, email);
+    if (!s.step()) return std::nullopt;
+    return read_organizer(s);
+}
+
+std::vector<Organizer> SqliteTx::list_organizers() {
+    auto s = db_.prepare(
+        "SELECT email, name, trust, coalesce(secret, ''), event_limit, created_at "
+        "FROM organizers ORDER BY email");
+    std::vector<Organizer> out;
+    while (s.step()) out.push_back(read_organizer(s));
+    return out;
+}
+
+void SqliteTx::put_organizer(const Organizer& o) {
+    auto s = db_.prepare(
+        "INSERT INTO organizers (email, name, trust, secret, event_limit, created_at) "
+        "VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6) ON CONFLICT (email) DO UPDATE SET "
+        "name = ?2, trust = ?3, secret = nullif(?4, ''), event_limit = ?5");
+    s.bind(1, o.email).bind(2, o.name).bind(3, o.trust).bind(4, o.secret);
+    s.bind(5, o.event_limit).bind(6, o.created_at);
+    s.run();
+}
+
+bool SqliteTx::remove_organizer(const std::string& email) {
+    db_.prepare("DELETE FROM organizers WHERE email = ?").bind(1, email).run();
+    return db_.changes() > 0;
+}
+
+bool SqliteTx::organizer_domain_allowed(const std::string& domain) {
+    auto s = db_.prepare("SELECT 1 FROM organizer_domains WHERE domain = ?");
+    s.bind(1, domain);
+    return s.step();
+}
+
+void SqliteTx::allow_organizer_domain(const std::string& domain, std::int64_t now) {
+    auto s = db_.prepare(
+        "INSERT INTO organizer_domains (domain, created_at) VALUES (?, ?) "
+        "ON CONFLICT (domain) DO NOTHING");
+    s.bind(1, domain).bind(2, now).run();
+}
+
+// --- inbound log ------------------------------------------------------------------
+
+namespace {
+#define CIS_INBOUND_SELECT(where)                                                         \
+    ("SELECT id, received_at, channel, mailbox, rcpt, mail_from, remote, from_address, "  \
+     "subject, message_id, size, sha256, status, reason, organizer, event_ids, details, " \
+     "processed_at FROM inbound " where)
+
+InboundRecord read_inbound(Statement& s) {
+    InboundRecord r;
+    r.id = s.i64(0);
+    r.received_at = s.i64(1);
+    r.channel = s.text(2);
+    r.mailbox = s.text(3);
+    r.rcpt = s.text(4);
+    r.mail_from = s.text(5);
+    r.remote = s.text(6);
+    r.from_address = s.text(7);
+    r.subject = s.text(8);
+    r.message_id = s.text(9);
+    r.size = s.i64(10);
+    r.sha256 = s.text(11);
+    r.status = s.text(12);
+    r.reason = s.text(13);
+    r.organizer = s.text(14);
+    auto ids = nlohmann::json::parse(s.text(15), nullptr, false);
+    if (ids.is_array()) r.event_ids = ids.get<std::vector<std::string>>();
+    r.details = s.text(16);
+    r.processed_at = s.opt_i64(17);
+    return r;
+}
+}  // namespace
+
+std::int64_t SqliteTx::insert_inbound(const InboundRecord& r, const std::string& raw) {
+    auto s = db_.prepare(
+        "INSERT INTO inbound (received_at, channel, mailbox, rcpt, mail_from, remote, "
+        "from_address, subject, message_id, size, sha256, raw, status, reason) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.bind(1, r.received_at).bind(2, r.channel).bind(3, r.mailbox).bind(4, r.rcpt);
+    s.bind(5, r.mail_from).bind(6, r.remote).bind(7, r.from_address).bind(8, r.subject);
+    s.bind(9, r.message_id).bind(10, static_cast<std::int64_t>(raw.size())).bind(11, r.sha256);
+    s.bind_blob(12, raw).bind(13, r.status).bind(14, r.reason);
+    s.run();
+    return db_.last_insert_id();
+}
+
+void SqliteTx::set_inbound_outcome(const InboundRecord& r) {
+    auto s = db_.prepare(
+        "UPDATE inbound SET status = ?, reason = ?, organizer = ?, event_ids = ?, details = ?, "
+        "from_address = ?, subject = ?, message_id = ?, processed_at = ? WHERE id = ?");
+    s.bind(1, r.status).bind(2, r.reason).bind(3, r.organizer);
+    s.bind(4, nlohmann::json(r.event_ids).dump()).bind(5, r.details);
+    s.bind(6, r.from_address).bind(7, r.subject).bind(8, r.message_id);
+    s.bind(9, r.processed_at).bind(10, r.id);
+    s.run();
+}
+
+std::optional<InboundRecord> SqliteTx::find_inbound(std::int64_t id) {
+    auto s = db_.prepare(CIS_INBOUND_SELECT("WHERE id = ?"));
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return read_inbound(s);
+}
+
+std::optional<std::string> SqliteTx::inbound_raw(std::int64_t id) {
+    auto s = db_.prepare("SELECT raw FROM inbound WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+}
+
+std::vector<InboundRecord> SqliteTx::list_inbound(const InboundFilter& f) {
+    auto s = db_.prepare(CIS_INBOUND_SELECT("WHERE (?1 = '' OR status = ?1) ORDER BY id DESC LIMIT ?2"));
+    s.bind(1, f.status).bind(2, static_cast<std::int64_t>(f.limit));
+    std::vector<InboundRecord> out;
+    while (s.step()) out.push_back(read_inbound(s));
+    return out;
+}
+
+// --- outbox -----------------------------------------------------------------------
+
+std::int64_t SqliteTx::enqueue(const OutboxMessage& m) {
+    auto s = db_.prepare(
+        "INSERT INTO outbox (kind, event_id, invitee_id, sequence, env_from, rcpt, message, state, "
+        "next_attempt_at, created_at) VALUES (?,nullif(?, ''),?,?,?,?,?,'queued',?,?)");
+    s.bind(1, m.kind).bind(2, m.event_id).bind(3, m.invitee_id).bind(4, m.sequence);
+    s.bind(5, m.env_from).bind(6, m.rcpt).bind_blob(7, m.message);
+    s.bind(8, m.next_attempt_at).bind(9, m.created_at);
+    s.run();
+    return db_.last_insert_id();
+}
+
+std::vector<OutboxMessage> SqliteTx::list_outbox(std::size_t limit) {
+    auto s = db_.prepare(
+        "SELECT id, kind, coalesce(event_id, ''), invitee_id, sequence, env_from, rcpt, message, "
+        "state, attempts, next_attempt_at, last_error, created_at FROM outbox ORDER BY id DESC "
+        "LIMIT ?");
+    s.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<OutboxMessage> out;
+    while (s.step()) {
+        OutboxMessage m;
+        m.id = s.i64(0);
+        m.kind = s.text(1);
+        m.event_id = s.text(2);
+        m.invitee_id = s.opt_i64(3);
+        m.sequence = s.opt_i64(4);
+        m.env_from = s.text(5);
+        m.rcpt = s.text(6);
+        m.message = s.text(7);
+        m.state = s.text(8);
+        m.attempts = s.i64(9);
+        m.next_attempt_at = s.i64(10);
+        m.last_error = s.text(11);
+        m.created_at = s.i64(12);
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+// --- settings ---------------------------------------------------------------------
+
+std::optional<std::string> SqliteTx::setting(const std::string& key) {
+    auto s = db_.prepare("SELECT value FROM settings WHERE key = ?");
+    s.bind(1, key);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+}
+
+void SqliteTx::put_setting(const std::string& key, const std::string& value) {
+    auto s = db_.prepare(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+        "ON CONFLICT (key) DO UPDATE SET value = ?2");
+    s.bind(1, key).bind(2, value).run();
+}
+
+}  // namespace cis::store

@@ -1,0 +1,139 @@
+"""A real `cis serve` on loopback for end-to-end tests, and helpers to talk to it.
+
+Every server binds 127.0.0.1 on a free port, uses its own data directory, and is
+stopped when the test ends, also when it fails (see conftest.py).
+"""
+import json
+import os
+import pathlib
+import signal
+import smtplib
+import socket
+import subprocess
+import time
+from email.message import EmailMessage
+
+CIS_BIN = os.environ.get("CIS_BIN", str(pathlib.Path(__file__).resolve().parents[2] / "build" / "cis"))
+SHARED = pathlib.Path(os.environ.get("CIS_SHARED_DIR", pathlib.Path(__file__).resolve().parents[3] / "shared"))
+CORPUS = SHARED / "corpus"
+DOMAIN = "cis.test"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Cis:
+    def __init__(self, data_dir, **env):
+        self.data_dir = str(data_dir)
+        self.smtp_port = free_port()
+        self.http_port = free_port()
+        self.env = dict(os.environ)
+        self.env.update({
+            "CIS_DOMAIN": DOMAIN,
+            "CIS_DATA_DIR": self.data_dir,
+            "CIS_SMTP_LISTEN": f"127.0.0.1:{self.smtp_port}",
+            "CIS_HTTP_LISTEN": f"127.0.0.1:{self.http_port}",
+            "CIS_LOG_LEVEL": "warn",
+        })
+        self.env.update({k: str(v) for k, v in env.items()})
+        self.proc = None
+        self.log_path = pathlib.Path(self.data_dir) / "serve.log"
+
+    # --- process -------------------------------------------------------------------
+    def start(self):
+        pathlib.Path(self.data_dir).mkdir(parents=True, exist_ok=True)
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([CIS_BIN, "serve"], env=self.env, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"cis serve exited with {self.proc.returncode}: {self.log_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.smtp_port), timeout=1) as s:
+                    if s.recv(512).startswith(b"220"):
+                        return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"cis serve did not answer on port {self.smtp_port}: {self.log_text()}")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.log.close()
+
+    def log_text(self):
+        try:
+            return self.log_path.read_text(errors="replace")[-4000:]
+        except OSError:
+            return ""
+
+    # --- command line --------------------------------------------------------------
+    def cli(self, *args, input=None, check=True):
+        r = subprocess.run([CIS_BIN, *args], env=self.env, input=input, capture_output=True)
+        if check and r.returncode != 0:
+            raise AssertionError(f"cis {' '.join(args)} exited {r.returncode}: "
+                                 f"{r.stderr.decode(errors='replace')}")
+        return r
+
+    def json(self, *args):
+        return json.loads(self.cli(*args, "--json").stdout)
+
+    def add_organizer(self, email, *extra):
+        self.cli("organizer", "add", email, *extra)
+
+    def events(self):
+        return self.json("event", "list", "--limit", "100000")["events"]
+
+    def event(self, event_id):
+        return self.json("event", "show", event_id)
+
+    def inbound(self, status=None):
+        args = ["inbound", "list", "--limit", "100000"]
+        if status:
+            args += ["--status", status]
+        return self.json(*args)["inbound"]
+
+    def outbox(self):
+        return self.json("outbox", "list", "--limit", "100000")["outbox"]
+
+    # --- SMTP ----------------------------------------------------------------------
+    def send(self, raw: bytes, rcpt=None, mail_from="sender@example.net"):
+        """Sends through the real SMTP listener; returns the server's final reply."""
+        rcpt = rcpt or f"create@{DOMAIN}"
+        with smtplib.SMTP("127.0.0.1", self.smtp_port, timeout=30) as s:
+            s.ehlo("client.example.net")
+            s.mail(mail_from)
+            code, msg = s.rcpt(rcpt)
+            if code != 250:
+                return code, msg
+            return s.data(raw)
+
+
+def organizer_of(raw: bytes) -> str:
+    """The From: address of a message, lower-cased."""
+    from email import message_from_bytes
+    from email.utils import parseaddr
+    return parseaddr(message_from_bytes(raw).get("From", ""))[1].lower()
+
+
+def wrap_ics(ics: bytes, sender: str, method: str = "REQUEST", subject="Invitation") -> bytes:
+    """A minimal message carrying a bare .ics file, as a calendar client would send it."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = f"create@{DOMAIN}"
+    msg["Subject"] = subject
+    msg["Message-ID"] = f"<{abs(hash(ics))}@test.example>"
+    msg.set_content("Invitation")
+    msg.add_attachment(ics, maintype="text", subtype="calendar",
+                       params={"method": method}, filename="invite.ics")
+    return msg.as_bytes()
