@@ -26,6 +26,19 @@ void init_libical() {
     std::call_once(once, [] { icalerror_set_errors_are_fatal(0); });
 }
 
+// Some producers escape twice ("Hall\\\\, Paris"): after RFC 5545 unescaping a
+// backslash is left before ',' or ';', which no person ever meant to write.
+void undo_double_escaping(std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\\' && i + 1 < text.size() && (text[i + 1] == ',' || text[i + 1] == ';'))
+            continue;
+        out += text[i];
+    }
+    text.swap(out);
+}
+
 std::string text_of(icalcomponent* c, icalproperty_kind kind) {
     icalproperty* p = icalcomponent_get_first_property(c, kind);
     if (!p) return {};
@@ -34,7 +47,9 @@ std::string text_of(icalcomponent* c, icalproperty_kind kind) {
     icalvalue* v = icalproperty_get_value(p);
     const char* s = v && icalvalue_isa(v) == ICAL_TEXT_VALUE ? icalvalue_get_text(v)
                                                              : icalproperty_get_value_as_string(p);
-    return s ? std::string(s) : std::string();
+    std::string text = s ? std::string(s) : std::string();
+    if (v && icalvalue_isa(v) == ICAL_TEXT_VALUE) undo_double_escaping(text);
+    return text;
 }
 
 // The value of a parameter libical does not know by name (EMAIL of RFC 7986 on older

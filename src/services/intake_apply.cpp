@@ -1,5 +1,8 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <set>
+
 #include "core/address.hpp"
 #include "itip/intake_rules.hpp"
 #include "services/ids.hpp"
@@ -38,6 +41,7 @@ private:
     IntakeReport report_;
     std::string method_;
     bool bad_message_ = false;
+    std::set<std::string> seen_;  // (UID, RECURRENCE-ID) already decided in this message
 };
 
 std::optional<std::string> Application::authorise() {
@@ -81,6 +85,16 @@ void Application::decide_and_store(itip::Method method, const itip::UidGroup& g,
                      Outcome::Rejected, "", "", first.fields.summary, first.fields.start,
                      first.fields.timezone, 0};
     itip::Decision d = itip::decide(method, g, stored, organizer_.email, context());
+    // Google, Thunderbird and Tine send the calendar inline and attached; copies that
+    // differ only in formatting decide "unchanged" against the first: report it once.
+    const std::string key = g.uid + "\n" + out.recurrence_id;
+    if (!seen_.insert(key).second) {
+        const bool repeat = std::any_of(report_.events.begin(), report_.events.end(), [&](const EventOutcome& e) {
+            return e.uid == out.uid && e.recurrence_id == out.recurrence_id && e.outcome == d.outcome &&
+                   e.reason == d.reason;
+        });
+        if (repeat || d.outcome == Outcome::Unchanged) return;
+    }
     out.outcome = d.outcome;
     out.reason = d.reason;
     if (stored) out.event_id = stored->id;

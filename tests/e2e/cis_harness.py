@@ -137,3 +137,26 @@ def wrap_ics(ics: bytes, sender: str, method: str = "REQUEST", subject="Invitati
     msg.add_attachment(ics, maintype="text", subtype="calendar",
                        params={"method": method}, filename="invite.ics")
     return msg.as_bytes()
+
+
+def make_ics(uid, organizer, summary="Team match", start="20300601T180000Z",
+             end="20300601T200000Z", method="REQUEST", sequence=0, extra=""):
+    """A small iCalendar object of our own, for tests that are about policy, not clients."""
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//CIS tests//EN", f"METHOD:{method}",
+        "BEGIN:VEVENT", f"UID:{uid}", "DTSTAMP:20260101T000000Z", f"DTSTART:{start}",
+        f"DTEND:{end}", f"SUMMARY:{summary}", f"ORGANIZER;CN=Organizer:mailto:{organizer}",
+        f"SEQUENCE:{sequence}",
+    ]
+    if method == "CANCEL":
+        lines.append("STATUS:CANCELLED")
+    if extra:
+        lines.append(extra)
+    lines += ["END:VEVENT", "END:VCALENDAR", ""]
+    return "\r\n".join(lines).encode()
+
+
+def make_invite(uid, sender, organizer=None, rcpt_local="create", **kw):
+    """A whole message from `sender` carrying make_ics(...)."""
+    ics = make_ics(uid, organizer or sender, **kw)
+    return wrap_ics(ics, sender, kw.get("method", "REQUEST"), subject=kw.get("summary", "Invitation"))

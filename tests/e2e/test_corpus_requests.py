@@ -46,8 +46,10 @@ def test_invitation_is_stored_as_sent(cis, corpus, name):
 
 
 def check_fields(event, vevent):
-    assert event["summary"] == str(vevent.get("SUMMARY", ""))
-    assert event["location"] == str(vevent.get("LOCATION", ""))
+    # libical drops trailing blanks of a value (Exchange ends some SUMMARYs with one);
+    # python3-icalendar keeps them. Nothing else may differ.
+    assert event["summary"] == str(vevent.get("SUMMARY", "")).rstrip()
+    assert event["location"] == str(vevent.get("LOCATION", "")).rstrip()
     assert event["original_uid"] == str(vevent["UID"])
     assert event["sequence"] == 0, "CIS's own outbound SEQUENCE starts at 0"
     assert event["organizer_sequence"] == int(vevent.get("SEQUENCE", 0))
