@@ -33,11 +33,13 @@ def first_vevent(raw: bytes, name: str):
 
 def organizer_address(vevent) -> str:
     org = vevent.get("ORGANIZER")
+    if isinstance(org, list):  # Apple repeats ORGANIZER in some VEVENTs
+        org = org[0]
     if org is None:
         return ""
     email_param = org.params.get("EMAIL")
     if email_param:
-        return str(email_param).lower()
+        return str(email_param).strip('"').lower()
     return str(org).lower().replace("mailto:", "").strip()
 
 
