@@ -31,10 +31,22 @@ struct StringHash {
 template <typename V>
 using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
 
+// A VTIMEZONE "matches" a zone when their offsets differ for at most this long in a
+// year (off-by-an-hour transition times in Lotus Notes); "exactly" within a minute.
+constexpr std::int64_t kTolerance = 3 * 3600;
+constexpr std::int64_t kExact = 60;
+
 int rules_year(int year_hint) { return std::clamp(year_hint, 1900, 2100); }
 
 std::pair<std::int64_t, std::int64_t> year_window(int year) {
     return {tz::year_start(year), tz::year_start(year + 1)};
+}
+
+// The part of `year` the VTIMEZONE defines, stretched to a year's length.
+std::pair<std::int64_t, std::int64_t> defined_window(const tz::VTimezone& vt, int year) {
+    auto [start, end] = year_window(year);
+    start = std::max(start, vt.defined_from());
+    return {start, std::max(end, start + 365 * 86400)};
 }
 
 ZoneInfo found(const std::string& canonical_id, const char* how) {
@@ -48,34 +60,37 @@ std::optional<std::string> prefixed(std::string_view name) {
     return std::nullopt;
 }
 
-// Among zones whose offsets equal the VTIMEZONE's in `year`, the one its names point to.
+// Among zones whose offsets match the VTIMEZONE's in `year`, the one its names point to.
 std::optional<std::size_t> best_rule_match(const tz::VTimezone& vt, int year,
                                            std::string_view name,
                                            const std::optional<std::string>& named) {
     const Catalog& cat = Catalog::get();
-    const auto [start, end] = year_window(year);
-    const std::vector<std::size_t> candidates = cat.matching(vt.transitions(start, end), start, end);
+    const auto [start, end] = defined_window(vt, year);
+    const auto candidates = cat.matching(vt.transitions(start, end), start, end, kTolerance);
     if (candidates.size() <= 1)
-        return candidates.empty() ? std::nullopt : std::optional(candidates.front());
+        return candidates.empty() ? std::nullopt : std::optional(candidates.front().zone);
 
     std::set<std::size_t> hinted;
     for (const std::string& phrase : tz::phrases(name))
         for (std::size_t i : cat.named(phrase)) hinted.insert(i);
-    for (const std::string& id : {named.value_or(""), vt.location()}) {
-        auto canon = id.empty() ? std::nullopt : cat.canonical(id);
-        if (auto i = canon ? cat.index_of(*canon) : std::nullopt) hinted.insert(*i);
-    }
+    if (auto i = named ? cat.index_of(*named) : std::nullopt) hinted.insert(*i);
     // Zones that changed their rules around `year` are less likely meant.
+    std::vector<std::size_t> zones;
+    for (const auto& m : candidates) zones.push_back(m.zone);
     std::unordered_map<std::size_t, int> also;
     for (int y : {year - 1, year + 1}) {
-        const auto [s, e] = year_window(y);
-        for (std::size_t i : cat.matching(vt.transitions(s, e), s, e, &candidates)) ++also[i];
+        const auto [s, e] = defined_window(vt, y);
+        for (const auto& m : cat.matching(vt.transitions(s, e), s, e, kTolerance, &zones))
+            ++also[m.zone];
     }
-    auto rank = [&](std::size_t i) {  // smaller is better; ids are sorted, so i breaks ties
-        return std::tuple(!hinted.count(i), -also[i], !cat.golden(i), i);
+    auto rank = [&](const Catalog::Match& m) {  // smaller is better; ids are sorted
+        const std::size_t i = m.zone;
+        return std::tuple(m.mismatch > kExact, !hinted.count(i), -also[i], !cat.reference(i),
+                          !cat.golden(i), i);
     };
-    return *std::min_element(candidates.begin(), candidates.end(),
-                             [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });
+    return std::min_element(candidates.begin(), candidates.end(),
+                            [&](const auto& a, const auto& b) { return rank(a) < rank(b); })
+        ->zone;
 }
 
 // "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna" without a VTIMEZONE.
@@ -84,16 +99,17 @@ std::optional<std::size_t> by_display_name(std::string_view name, int year) {
     const std::vector<std::string> words = tz::phrases(name);
     const std::optional<std::int32_t> stated = tz::stated_offset(name);
     const std::int64_t mid_year = tz::year_start(year) + 182 * 86400;
-    std::optional<std::tuple<bool, std::size_t, std::size_t>> best;  // !golden, position, id
+    // !reference, !golden, position, id: smaller is better
+    std::optional<std::tuple<bool, bool, std::size_t, std::size_t>> best;
     for (std::size_t k = 0; k < words.size(); ++k) {
         for (std::size_t i : cat.named(words[k])) {
             if (stated && cat.standard_offset(i, mid_year) != *stated) continue;
-            const auto key = std::tuple(!cat.golden(i), k, i);
+            const auto key = std::tuple(!cat.reference(i), !cat.golden(i), k, i);
             if (!best || key < *best) best = key;
         }
     }
     if (!best) return std::nullopt;
-    return std::get<2>(*best);
+    return std::get<3>(*best);
 }
 
 bool plausible(const CivilTime& t) {
@@ -150,28 +166,27 @@ ZoneInfo ZoneResolver::State::compute(std::string_view tzid, std::string_view te
     const std::string_view name = tz::trim_name(tzid);
     const int year = rules_year(year_hint);
 
-    std::optional<std::string> named;
-    const char* how = "";
-    if ((named = cat.canonical(name))) {
-        how = "iana";
-    } else if ((named = prefixed(name))) {
-        how = "prefixed-iana";
-    } else if ((named = cat.from_windows(name))) {
-        how = "windows";
-    } else if (!name.empty() && name.find("Standard Time") == std::string_view::npos &&
-               (named = cat.from_windows(std::string(name) + " Standard Time"))) {
-        how = "windows";  // Lotus Notes and others write "FLE", "Romance"
-    }
-    const auto vt = text.empty() ? nullptr : vtimezone(text, year);
-    if (!named && vt && !vt->location().empty() && (named = cat.canonical(vt->location())))
-        how = "x-lic-location";
+    // IANA names are taken as written, VTIMEZONE or not, as Google, Apple and Mozilla do:
+    // their VTIMEZONEs may be truncated or broken (Tine 2.0 sends both observances at one
+    // instant), and our tzdata may be newer than the sender's.
+    if (auto id = cat.canonical(name)) return found(*id, "iana");
+    if (auto id = prefixed(name)) return found(*id, "prefixed-iana");
 
+    std::optional<std::string> named = cat.from_windows(name);
+    if (!named && !name.empty() && name.find("Standard Time") == std::string_view::npos)
+        named = cat.from_windows(std::string(name) + " Standard Time");  // "FLE", "Romance"
+    const auto vt = text.empty() ? nullptr : vtimezone(text, year);
+    if (!named && vt && !vt->location().empty()) {
+        if (auto id = cat.canonical(vt->location())) return found(*id, "x-lic-location");
+    }
+    // A Windows name stands for many zones and Exchange may send custom or outdated
+    // rules under it: keep its zone only if the VTIMEZONE agrees.
     if (named) {
-        if (!vt) return found(*named, how);
-        const auto [start, end] = year_window(year);
+        if (!vt) return found(*named, "windows");
+        const auto [start, end] = defined_window(*vt, year);
         const auto expected = cat.transitions(*named, start, end);
-        if (expected && tz::same_offsets(*expected, vt->transitions(start, end)))
-            return found(*named, how);
+        if (expected && tz::mismatch(*expected, vt->transitions(start, end), start, end) <= kTolerance)
+            return found(*named, "windows");
     }
     if (vt) {
         if (auto i = best_rule_match(*vt, year, name, named)) return found(cat.id(*i), "rules");

@@ -11,22 +11,27 @@
 //
 // Resolution order (ZoneInfo::how says which step answered):
 //  "iana"           the TZID is an IANA id or link ICU knows (any letter case);
-//  "prefixed-iana"  the longest trailing "Area/City" of a prefixed TZID is one;
-//  "windows"        the TZID is a Windows id, or one without " Standard Time" ("FLE"),
-//                   mapped by CLDR to the id's "001" zone;
-//  "x-lic-location" the VTIMEZONE's X-LIC-LOCATION/LOCATION is an IANA id.
-//  A zone found by name is kept only if the VTIMEZONE (when one is given and usable)
-//  has the same UTC offsets throughout year_hint; the VTIMEZONE is what the sender's
-//  client computed with, so on disagreement its rules win:
-//  "rules"          the zones whose offsets equal the VTIMEZONE's (±60 s per change)
-//                   throughout year_hint; ties broken by place names in the TZID (cities
-//                   in several languages, metazone names such as "Brasilia"), then by
-//                   also matching year_hint-1 and +1, then by being the "001" zone of a
-//                   Windows id, then alphabetically;
+//  "prefixed-iana"  the longest tail after a '/' of a prefixed TZID is one.
+//                   Both are taken as written even when a VTIMEZONE is given, as Google,
+//                   Apple and Mozilla do (real VTIMEZONEs are truncated or broken).
+//  "x-lic-location" the TZID is unknown but the VTIMEZONE's X-LIC-LOCATION/LOCATION is.
+//  "windows"        a Windows id, or one missing " Standard Time" ("FLE"), mapped by
+//                   CLDR to the id's "001" zone; kept only if the VTIMEZONE, when given,
+//                   agrees with it in year_hint (see "rules" for "agrees").
+//  "rules"          the zones whose UTC offsets in year_hint differ from the VTIMEZONE's
+//                   for at most 3 hours in all (Windows writes 23:59:59 for 24:00, Lotus
+//                   puts the autumn change an hour early), compared only from the
+//                   VTIMEZONE's first DTSTART on (RFC 5545 lets it cover just the events).
+//                   Best first: exact match (within a minute); named in the TZID (cities in
+//                   several languages, metazone names such as "Brasilia" or "Eastern
+//                   Time"); also matching year_hint-1 and +1; reference zone of its CLDR
+//                   metazone (New York rather than Grand Turk); "001" zone of a Windows id;
+//                   alphabetical.
 //  "custom"         a usable VTIMEZONE that no zone matches: iana is "" and to_utc()
 //                   evaluates the VTIMEZONE itself with libical.
 //  Without a usable VTIMEZONE:
-//  "display-name"   place names in the TZID, checked against the offset it states;
+//  "display-name"   place names in the TZID whose zone has the standard offset the name
+//                   states: "(UTC+01:00) Amsterdam, Berlin, ..." is Europe/Berlin;
 //  "abbreviation"   a CLDR abbreviation all indexed locales agree on ("PST", "BRT");
 //  "unknown"        nothing found: iana is "", custom is false (treat the time as
 //                   floating and warn).

@@ -3,6 +3,7 @@
 #include "ical/tz_text.hpp"
 
 #include <unicode/basictz.h>
+#include <unicode/calendar.h>
 #include <unicode/locid.h>
 #include <unicode/strenum.h>
 #include <unicode/tzrule.h>
@@ -149,6 +150,10 @@ Catalog::Catalog() {
     for_each_id(UCAL_ZONE_TYPE_CANONICAL, [&](std::string id) {
         if (id.rfind("Etc/", 0) == 0 && id != kUnknown) ids.insert(id);
     });
+    UErrorCode names_status = U_ZERO_ERROR;
+    std::unique_ptr<icu::TimeZoneNames> names(
+        icu::TimeZoneNames::createInstance(icu::Locale::getRoot(), names_status));
+    const UDate now = icu::Calendar::getNow();
     for (const std::string& id : ids) {
         auto zone = create_zone(id);
         if (!zone) continue;
@@ -162,6 +167,12 @@ Catalog::Catalog() {
         index_[id] = ids_.size();
         ids_.push_back(id);
         golden_.push_back(U_SUCCESS(status) && utf8(golden) == id);
+        icu::UnicodeString metazone, reference;
+        if (names) {
+            names->getMetaZoneID(unicode(id), now, metazone);
+            if (!metazone.isEmpty()) names->getReferenceZoneID(metazone, "001", reference);
+        }
+        reference_.push_back(!reference.isEmpty() && utf8(reference) == id);
         zones_.push_back(std::move(zone));
     }
     for_each_id(UCAL_ZONE_TYPE_ANY, [&](std::string id) {
@@ -219,23 +230,26 @@ std::optional<std::size_t> Catalog::index_of(std::string_view canonical_id) cons
     return it->second;
 }
 
-std::vector<std::size_t> Catalog::matching(const Transitions& want, std::int64_t start,
-                                           std::int64_t end,
-                                           const std::vector<std::size_t>* among) const {
-    // A cheap look at mid-window rejects most zones before their transitions are listed,
-    // unless a change of `want` lies so close that the slack in same_offsets() matters.
-    const std::int64_t mid = start + (end - start) / 2;
-    bool mid_usable = true;
-    for (const Transition& c : want.changes) mid_usable &= std::llabs(c.at - mid) > 3600;
-    const std::int32_t mid_offset = want.offset_at(mid);
-
-    std::vector<std::size_t> out;
+std::vector<Catalog::Match> Catalog::matching(const Transitions& want, std::int64_t start,
+                                              std::int64_t end, std::int64_t tolerance,
+                                              const std::vector<std::size_t>* among) const {
+    // A look at a few instants rejects most zones cheaply; an instant is only used when
+    // no change of `want` lies within `tolerance` of it.
+    std::vector<std::pair<std::int64_t, std::int32_t>> probes;
+    for (int k = 0; k < 4; ++k) {
+        const std::int64_t t = start + (end - start) * k / 4;
+        bool clear = true;
+        for (const Transition& c : want.changes) clear &= std::llabs(c.at - t) > tolerance;
+        if (clear) probes.emplace_back(t, want.offset_at(t));
+    }
+    std::vector<Match> out;
     std::lock_guard lock(mu_);
     auto consider = [&](std::size_t i) {
         const icu::BasicTimeZone& zone = *zones_[i];
-        if (offset_of(zone, start) != want.initial) return;
-        if (mid_usable && offset_of(zone, mid) != mid_offset) return;
-        if (same_offsets(zone_transitions(zone, start, end), want)) out.push_back(i);
+        for (const auto& [t, off] : probes)
+            if (offset_of(zone, t) != off) return;
+        const std::int64_t m = mismatch(zone_transitions(zone, start, end), want, start, end);
+        if (m <= tolerance) out.push_back({i, m});
     };
     if (among) {
         for (std::size_t i : *among) consider(i);

@@ -50,12 +50,20 @@ public:
     std::size_t size() const { return ids_.size(); }
     const std::string& id(std::size_t i) const { return ids_[i]; }
     bool golden(std::size_t i) const { return golden_[i]; }  // "001" zone of a Windows id
+    // The "001" reference zone of its CLDR metazone: New York for US Eastern time, not
+    // Grand Turk; Paris for Central European time.
+    bool reference(std::size_t i) const { return reference_[i]; }
     std::optional<std::size_t> index_of(std::string_view canonical_id) const;
 
-    // Candidates (among `among`, or all) whose offsets over [start, end] equal `want`.
-    std::vector<std::size_t> matching(const Transitions& want, std::int64_t start,
-                                      std::int64_t end,
-                                      const std::vector<std::size_t>* among = nullptr) const;
+    struct Match {
+        std::size_t zone;
+        std::int64_t mismatch;  // seconds of [start, end] with another offset
+    };
+    // Candidates (among `among`, or all) whose offsets over [start, end] differ from
+    // `want` for at most `tolerance` seconds in all.
+    std::vector<Match> matching(const Transitions& want, std::int64_t start, std::int64_t end,
+                                std::int64_t tolerance,
+                                const std::vector<std::size_t>* among = nullptr) const;
     std::int32_t standard_offset(std::size_t i, std::int64_t at) const;
 
     // Candidates a folded phrase (see fold()) names: a city in the id or an alias
@@ -73,7 +81,7 @@ private:
     const Names& names() const;
 
     std::vector<std::string> ids_;
-    std::vector<bool> golden_;
+    std::vector<bool> golden_, reference_;
     std::vector<std::unique_ptr<icu::BasicTimeZone>> zones_;
     std::map<std::string, std::size_t, std::less<>> index_;
     std::unordered_map<std::string, std::string> lower_ids_;      // "europe/berlin" → canonical

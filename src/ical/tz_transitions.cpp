@@ -2,7 +2,7 @@
 
 #include "core/time.hpp"
 
-#include <cstdlib>
+#include <algorithm>
 
 namespace cis::ical::tz {
 
@@ -15,13 +15,17 @@ std::int32_t Transitions::offset_at(std::int64_t t) const {
     return off;
 }
 
-bool same_offsets(const Transitions& a, const Transitions& b, std::int64_t slack) {
-    if (a.initial != b.initial || a.changes.size() != b.changes.size()) return false;
-    for (std::size_t i = 0; i < a.changes.size(); ++i) {
-        if (a.changes[i].offset != b.changes[i].offset) return false;
-        if (std::llabs(a.changes[i].at - b.changes[i].at) > slack) return false;
-    }
-    return true;
+std::int64_t mismatch(const Transitions& a, const Transitions& b, std::int64_t start,
+                      std::int64_t end) {
+    std::vector<std::int64_t> cuts = {start, end};
+    for (const auto* t : {&a, &b})
+        for (const Transition& c : t->changes)
+            if (c.at > start && c.at < end) cuts.push_back(c.at);
+    std::sort(cuts.begin(), cuts.end());
+    std::int64_t total = 0;
+    for (std::size_t i = 0; i + 1 < cuts.size(); ++i)
+        if (a.offset_at(cuts[i]) != b.offset_at(cuts[i])) total += cuts[i + 1] - cuts[i];
+    return total;
 }
 
 namespace {

@@ -19,9 +19,11 @@ struct Transitions {
     std::int32_t offset_at(std::int64_t t) const;
 };
 
-// Equal offsets throughout, allowing each change to differ by `slack` seconds: Windows
-// writes "end of day" as 23:59:59 where tzdata says 24:00.
-bool same_offsets(const Transitions& a, const Transitions& b, std::int64_t slack = 60);
+// For how many seconds of [start, end] the two disagree. Near-misses are common in real
+// VTIMEZONEs: Windows writes "end of day" as 23:59:59 where tzdata says 24:00 (1 s), and
+// Lotus Notes puts Europe's autumn change at 02:00 instead of 03:00 local (1 h).
+std::int64_t mismatch(const Transitions& a, const Transitions& b, std::int64_t start,
+                      std::int64_t end);
 
 // Samples offset_of(utc) over [start, end] every `step` seconds and pins each change to
 // the second by bisection. Changes closer together than `step` may be missed; real

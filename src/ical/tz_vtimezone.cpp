@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 namespace cis::ical::tz {
 
@@ -65,7 +66,8 @@ double occurrences_per_year(const icalrecurrencetype& r) {
 }
 
 // Checks the cost of expanding `vtz` and applies the start clamp. False: refuse it.
-bool vet(icalcomponent* vtz, bool clamp) {
+// `defined_from`: the earliest observance onset, in UTC.
+bool vet(icalcomponent* vtz, bool clamp, std::int64_t& defined_from) {
     const int horizon = std::max(current_year(), 2101) + 6;  // libical expands this far
     int observances = 0, rdates = 0;
     double occurrences = 0;
@@ -79,6 +81,12 @@ bool vet(icalcomponent* vtz, bool clamp) {
         icaltimetype start = icalproperty_get_dtstart(dtstart);
         if (icaltime_is_null_time(start) || !icaltime_is_valid_time(start)) return false;
         ++observances;
+        icalproperty* from = icalcomponent_get_first_property(sub, ICAL_TZOFFSETFROM_PROPERTY);
+        const std::int64_t onset =
+            civil_to_epoch({start.year, start.month, start.day, start.hour, start.minute,
+                            start.second}) -
+            (from ? icalproperty_get_tzoffsetfrom(from) : 0);
+        defined_from = std::min(defined_from, onset);
         rdates += icalcomponent_count_properties(sub, ICAL_RDATE_PROPERTY);
         const int rules = icalcomponent_count_properties(sub, ICAL_RRULE_PROPERTY);
         for (icalproperty* p = icalcomponent_get_first_property(sub, ICAL_RRULE_PROPERTY); p;
@@ -128,7 +136,8 @@ std::unique_ptr<VTimezone> VTimezone::parse(std::string_view text, bool clamp) {
         icalcomponent_free(root);
         return nullptr;
     }
-    if (!vet(vtz, clamp)) {
+    std::int64_t defined_from = INT64_MAX;
+    if (!vet(vtz, clamp, defined_from)) {
         icalcomponent_free(vtz);
         return nullptr;
     }
@@ -142,10 +151,11 @@ std::unique_ptr<VTimezone> VTimezone::parse(std::string_view text, bool clamp) {
         icaltimezone_free(zone, 1);
         return nullptr;
     }
-    return std::unique_ptr<VTimezone>(new VTimezone(zone));
+    return std::unique_ptr<VTimezone>(new VTimezone(zone, defined_from));
 }
 
-VTimezone::VTimezone(_icaltimezone* zone) : zone_(zone) {
+VTimezone::VTimezone(_icaltimezone* zone, std::int64_t defined_from)
+    : zone_(zone), defined_from_(defined_from) {
     if (const char* id = icaltimezone_get_tzid(zone_)) tzid_ = id;
     if (const char* loc = icaltimezone_get_location(zone_)) location_ = loc;
 }

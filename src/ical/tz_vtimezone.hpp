@@ -37,13 +37,17 @@ public:
     std::int64_t to_utc(std::int64_t wall) const;
     Transitions transitions(std::int64_t start, std::int64_t end) const;
 
+    // Where the definition starts, in UTC (its earliest DTSTART): RFC 5545 lets a
+    // VTIMEZONE cover only the period its events need, and Apple's start in the event year.
+    std::int64_t defined_from() const { return defined_from_; }
     const std::string& tzid() const { return tzid_; }
     // X-LIC-LOCATION or LOCATION: Mozilla and libical put the IANA id there.
     const std::string& location() const { return location_; }
 
 private:
-    explicit VTimezone(_icaltimezone* zone);
+    VTimezone(_icaltimezone* zone, std::int64_t defined_from);
     _icaltimezone* zone_;
+    std::int64_t defined_from_;
     std::string tzid_, location_;
     mutable std::mutex mu_;  // libical expands a zone's changes lazily, in place
 };

@@ -9,16 +9,28 @@ namespace cis::smtp {
 namespace {
 
 // Locale-independent ASCII helpers: <cctype> on bytes >= 0x80 is locale-dependent.
-char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_8bit(char c) { return static_cast<unsigned char>(c) >= 0x80; }
-bool is_ctl(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+char upper(char c) {
+    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+bool is_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_8bit(char c) {
+    return static_cast<unsigned char>(c) >= 0x80;
+}
+bool is_ctl(char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+}
+bool is_blank(char c) {
+    return c == ' ' || c == '\t';
+}
 
 bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return upper(x) == upper(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [](char x, char y) { return upper(x) == upper(y); });
 }
 
 bool istarts_with(std::string_view s, std::string_view prefix) {
@@ -105,9 +117,9 @@ bool parse_params(std::string_view s, std::vector<Param>& out) {
         s = sp == std::string_view::npos ? std::string_view() : s.substr(sp);
         const std::size_t eq = token.find('=');
         const std::string_view key = token.substr(0, eq);
-        if (key.empty() || key.front() == '-' ||
-            !std::all_of(key.begin(), key.end(),
-                         [](char c) { return is_alpha(c) || is_digit(c) || c == '-'; }))
+        if (key.empty() || key.front() == '-' || !std::all_of(key.begin(), key.end(), [](char c) {
+                return is_alpha(c) || is_digit(c) || c == '-';
+            }))
             return false;
         Param p;
         for (char c : key) p.keyword += upper(c);
@@ -125,8 +137,9 @@ bool parse_params(std::string_view s, std::vector<Param>& out) {
 // Parses "FROM:<path> params" / "TO:<path> params" into cmd.path and cmd.params.
 void parse_path_command(std::string_view arg, std::string_view prefix, bool allow_null,
                         Command& cmd) {
-    const std::string usage = std::string("Syntax: ") +
-                              (cmd.verb == Verb::kMail ? "MAIL FROM:<address>" : "RCPT TO:<address>");
+    const std::string usage =
+        std::string("Syntax: ") +
+        (cmd.verb == Verb::kMail ? "MAIL FROM:<address>" : "RCPT TO:<address>");
     if (!istarts_with(arg, prefix)) {
         cmd.error = usage;
         return;
@@ -227,7 +240,8 @@ Command parse_command(std::string_view line) {
 
     // Control bytes (NUL, bare CR, ...) have no place in any command argument; TAB is
     // tolerated as whitespace.
-    const std::string_view raw = sp == std::string_view::npos ? std::string_view() : line.substr(sp);
+    const std::string_view raw =
+        sp == std::string_view::npos ? std::string_view() : line.substr(sp);
     if (std::any_of(raw.begin(), raw.end(), [](char c) { return is_ctl(c) && c != '\t'; })) {
         cmd.error = "Invalid character in command";
         return cmd;
@@ -240,7 +254,8 @@ Command parse_command(std::string_view line) {
             // Only the first word is the domain; some clients append junk after it.
             const std::string_view domain = arg.substr(0, arg.find_first_of(" \t"));
             if (domain.empty())
-                cmd.error = cmd.verb == Verb::kEhlo ? "Syntax: EHLO hostname" : "Syntax: HELO hostname";
+                cmd.error =
+                    cmd.verb == Verb::kEhlo ? "Syntax: EHLO hostname" : "Syntax: HELO hostname";
             else
                 cmd.argument = domain;
             break;
@@ -262,7 +277,8 @@ Command parse_command(std::string_view line) {
             break;
         case Verb::kVrfy:
         case Verb::kExpn:
-            if (arg.empty()) cmd.error = cmd.verb == Verb::kVrfy ? "Syntax: VRFY address" : "Syntax: EXPN list";
+            if (arg.empty())
+                cmd.error = cmd.verb == Verb::kVrfy ? "Syntax: VRFY address" : "Syntax: EXPN list";
             cmd.argument = arg;
             break;
         case Verb::kNoop:

@@ -12,7 +12,7 @@ namespace cis::smtp {
 constexpr std::size_t kMaxDataLine = 998;
 
 class DataDecoder {
-public:
+  public:
     explicit DataDecoder(std::size_t max_message_size) : max_(max_message_size) {}
 
     // Consumes one line; returns true when it was the end-of-data marker.
@@ -28,7 +28,7 @@ public:
     // The dot-unstuffed message, every line ending in CRLF. Empty after a limit was hit.
     std::string take() { return std::move(message_); }
 
-private:
+  private:
     void reject();
 
     std::string message_;

@@ -15,7 +15,7 @@ struct Line {
 };
 
 class LineBuffer {
-public:
+  public:
     // `max_line` caps the line content, terminator excluded.
     explicit LineBuffer(std::size_t max_line) : max_(max_line) {}
 
@@ -28,9 +28,9 @@ public:
     void clear();
     std::size_t buffered() const { return buf_.size() - pos_; }
 
-private:
+  private:
     std::string buf_;
-    std::size_t pos_ = 0;        // start of unconsumed input in buf_
+    std::size_t pos_ = 0;  // start of unconsumed input in buf_
     std::size_t max_;
     bool discarding_ = false;    // inside an over-long line, waiting for its LF
     bool discarded_cr_ = false;  // last discarded byte was CR (a CRLF may straddle reads)

@@ -38,8 +38,8 @@ awaitable<void> accept_loop(std::shared_ptr<ServerShared> s) {
         // Each connection gets its own strand: its coroutines never run concurrently.
         asio::any_io_executor strand = asio::make_strand(s->io);
         error_code ec;
-        tcp::socket sock =
-            co_await s->acceptor.async_accept(strand, asio::redirect_error(asio::use_awaitable, ec));
+        tcp::socket sock = co_await s->acceptor.async_accept(
+            strand, asio::redirect_error(asio::use_awaitable, ec));
         if (!s->acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
         if (ec) {
             // E.g. EMFILE: the connection stays queued, so back off instead of spinning.
@@ -48,11 +48,11 @@ awaitable<void> accept_loop(std::shared_ptr<ServerShared> s) {
             continue;
         }
         if (s->active.load() >= s->opts.max_connections) {
-            asio::co_spawn(strand,
-                           reject_busy(std::move(sock),
-                                       "421 4.7.0 " + s->opts.hostname +
-                                           " Too many connections, try again later\r\n"),
-                           asio::detached);
+            asio::co_spawn(
+                strand,
+                reject_busy(std::move(sock), "421 4.7.0 " + s->opts.hostname +
+                                                 " Too many connections, try again later\r\n"),
+                asio::detached);
             continue;
         }
         auto session = std::make_shared<Session>(s, std::move(sock));
@@ -100,11 +100,17 @@ void load_tls(ServerShared& s) {
 Server::Server(asio::io_context& io, ServerOptions opts, Handler& handler)
     : shared_(std::make_shared<ServerShared>(io, std::move(opts), handler)) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+    stop();
+}
 
 void Server::start() {
     ServerShared& s = *shared_;
-    if (s.acceptor.is_open()) throw std::logic_error("smtp: Server::start() called twice");
+    {
+        std::lock_guard lock(s.mu);
+        if (s.acceptor.is_open() || s.stopping)
+            throw std::logic_error("smtp: Server::start() called twice or after stop()");
+    }
     load_tls(s);
     const tcp::endpoint ep = resolve(s.io, s.opts.host, s.opts.port);
     const std::string where = s.opts.host + ":" + std::to_string(s.opts.port);
@@ -144,6 +150,8 @@ void Server::stop() {
     for (const auto& session : sessions) session->request_stop();
 }
 
-std::size_t Server::active_sessions() const { return shared_->active.load(); }
+std::size_t Server::active_sessions() const {
+    return shared_->active.load();
+}
 
 }  // namespace cis::smtp

@@ -21,19 +21,19 @@
 namespace cis::smtp {
 
 struct Envelope {
-    std::string helo;       // the EHLO/HELO domain
-    std::string mail_from;  // without <>; empty for the null sender "<>"
+    std::string helo;                // the EHLO/HELO domain
+    std::string mail_from;           // without <>; empty for the null sender "<>"
     std::vector<std::string> rcpts;  // accepted recipients, as given, without <>
     std::string remote_address;      // "127.0.0.1:54321" ("[::1]:54321" for IPv6)
-    bool tls = false;        // the transaction ran inside STARTTLS
-    bool smtputf8 = false;   // MAIL ... SMTPUTF8
-    bool eight_bit = false;  // MAIL ... BODY=8BITMIME
+    bool tls = false;                // the transaction ran inside STARTTLS
+    bool smtputf8 = false;           // MAIL ... SMTPUTF8
+    bool eight_bit = false;          // MAIL ... BODY=8BITMIME
 };
 
 // Implemented by the application. Calls come from the io_context threads, never two at
 // once for the same connection, but concurrently for different connections.
 class Handler {
-public:
+  public:
     virtual ~Handler() = default;
     // Per RCPT TO. Return {250, ...} to accept, e.g. {550, "5.1.1", "no such user"} to
     // refuse. Must not block for long: it runs on an io_context thread. If it throws, the
@@ -48,14 +48,14 @@ public:
 };
 
 struct ServerOptions {
-    std::string host = "127.0.0.1";  // IP literal or resolvable name
-    unsigned short port = 2525;      // 0 = pick a free one (see Server::port())
-    std::string hostname = "localhost";  // used in the greeting and EHLO reply
+    std::string host = "127.0.0.1";                   // IP literal or resolvable name
+    unsigned short port = 2525;                       // 0 = pick a free one (see Server::port())
+    std::string hostname = "localhost";               // used in the greeting and EHLO reply
     std::size_t max_message_size = 25 * 1024 * 1024;  // advertised via SIZE
-    std::size_t max_connections = 200;  // beyond this: 421 4.7.0 at greeting
-    std::size_t max_recipients = 100;   // per transaction, beyond this: 452 4.5.3
-    std::chrono::seconds idle_timeout{300};  // per read/write; on expiry 421 4.4.2
-    std::string tls_cert_file, tls_key_file;  // PEM; STARTTLS offered only when both set
+    std::size_t max_connections = 200;                // beyond this: 421 4.7.0 at greeting
+    std::size_t max_recipients = 100;                 // per transaction, beyond this: 452 4.5.3
+    std::chrono::seconds idle_timeout{300};           // per read/write; on expiry 421 4.4.2
+    std::string tls_cert_file, tls_key_file;          // PEM; STARTTLS offered only when both set
 };
 
 namespace detail {
@@ -63,7 +63,7 @@ struct ServerShared;
 }
 
 class Server {
-public:
+  public:
     Server(boost::asio::io_context& io, ServerOptions opts, Handler& handler);
     ~Server();  // calls stop()
     Server(const Server&) = delete;
@@ -71,6 +71,7 @@ public:
 
     // Loads the TLS certificate (if configured), binds, listens and starts accepting.
     // Throws std::runtime_error with a readable message on failure (bad cert, port in use).
+    // Call once; a stopped server cannot be restarted (make a new one).
     void start();
     // The bound port; meaningful after start().
     unsigned short port() const { return port_; }
@@ -80,7 +81,7 @@ public:
     // Number of sessions currently alive.
     std::size_t active_sessions() const;
 
-private:
+  private:
     std::shared_ptr<detail::ServerShared> shared_;
     unsigned short port_ = 0;
 };

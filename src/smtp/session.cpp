@@ -71,7 +71,9 @@ auto async_deliver(Handler& handler, Envelope env, std::string message, Token&& 
         token, std::move(env), std::move(message));
 }
 
-char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
+char ascii_upper(char c) {
+    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+}
 
 std::string upper(std::string s) {
     for (char& c : s) c = ascii_upper(c);
@@ -233,7 +235,9 @@ awaitable<std::optional<Line>> Session::read_line() {
     }
 }
 
-void Session::queue(const Reply& r, bool enhanced) { out_ += format_reply(r, enhanced); }
+void Session::queue(const Reply& r, bool enhanced) {
+    out_ += format_reply(r, enhanced);
+}
 
 bool Session::client_error(const Reply& r) {
     queue(r);
@@ -415,6 +419,7 @@ awaitable<bool> Session::data() {
         env.tls = tls_ != nullptr;
         std::string message = decoder.take();
         const Reply r = co_await deliver(std::move(env), std::move(message));
+        if (r.code / 100 == 2) errors_ = 0;  // a delivered message proves a genuine client
         queue(r);
     }
     co_return true;

@@ -57,7 +57,7 @@ struct ServerShared {
 };
 
 class Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     Session(std::shared_ptr<ServerShared> shared, boost::asio::ip::tcp::socket socket);
     ~Session();
     Session(const Session&) = delete;
@@ -70,7 +70,7 @@ public:
     void request_stop();
     boost::asio::any_io_executor executor() { return socket_.get_executor(); }
 
-private:
+  private:
     using Clock = std::chrono::steady_clock;
 
     boost::asio::awaitable<void> serve();

@@ -37,7 +37,7 @@ struct Delivery {
 };
 
 class RecordingHandler : public Handler {
-public:
+  public:
     Reply check_recipient(const std::string& rcpt) override {
         if (rcpt.starts_with("nobody@")) return {550, "5.1.1", "no such user"};
         if (rcpt.starts_with("throw@")) throw std::runtime_error("directory down");
@@ -80,7 +80,7 @@ public:
     bool call_done_twice = false;
     std::atomic<bool> done_fired{false};
 
-private:
+  private:
     mutable std::mutex mu_;
     std::vector<Delivery> deliveries_;
     std::vector<std::thread> threads_;
@@ -106,7 +106,7 @@ struct Response {
 };
 
 class Client {
-public:
+  public:
     explicit Client(unsigned short port) : sock_(io_), tls_ctx_(asio::ssl::context::tls_client) {
         tls_ctx_.set_verify_mode(asio::ssl::verify_none);  // the test cert is self-signed
         const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
@@ -114,14 +114,14 @@ public:
     }
 
     void send(const std::string& data) {
-        with_stream([&](auto& s) { run([&](auto h) { asio::async_write(s, asio::buffer(data), h); }); });
+        with_stream(
+            [&](auto& s) { run([&](auto h) { asio::async_write(s, asio::buffer(data), h); }); });
     }
 
     std::string read_line() {
         std::size_t n = 0;
-        with_stream([&](auto& s) {
-            n = run([&](auto h) { asio::async_read_until(s, buf_, "\r\n", h); });
-        });
+        with_stream(
+            [&](auto& s) { n = run([&](auto h) { asio::async_read_until(s, buf_, "\r\n", h); }); });
         std::string line(asio::buffers_begin(buf_.data()), asio::buffers_begin(buf_.data()) + n);
         buf_.consume(n);
         return line.substr(0, line.size() - 2);
@@ -159,7 +159,7 @@ public:
         run([&](auto h) { tls_->async_handshake(asio::ssl::stream_base::client, h); });
     }
 
-private:
+  private:
     template <typename F>
     void with_stream(F f) {
         if (tls_)
@@ -206,9 +206,10 @@ struct TlsFiles {
         dir = tmpl;
         cert = (dir / "c.pem").string();
         key = (dir / "k.pem").string();
-        const std::string cmd = "cd '" + dir.string() +
-                                "' && openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost "
-                                "-days 1 -keyout k.pem -out c.pem >/dev/null 2>&1";
+        const std::string cmd =
+            "cd '" + dir.string() +
+            "' && openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost "
+            "-days 1 -keyout k.pem -out c.pem >/dev/null 2>&1";
         ok = std::system(cmd.c_str()) == 0 && std::filesystem::exists(cert);
     }
     ~TlsFiles() {
@@ -230,7 +231,7 @@ const TlsFiles& tls_files() {
 // also when an assertion failed half-way.
 
 class SmtpServerTest : public ::testing::Test {
-protected:
+  protected:
     static ServerOptions Options() {
         ServerOptions o;
         o.host = "127.0.0.1";
@@ -283,11 +284,11 @@ protected:
     std::vector<std::thread> threads_;
 };
 
-#define EXPECT_REPLY(response, expected_code, expected_line)                            \
-    do {                                                                                \
-        const Response r_ = (response);                                                 \
-        EXPECT_EQ(r_.code, expected_code) << r_.text();                                 \
-        EXPECT_EQ(r_.lines.back(), expected_line) << r_.text();                         \
+#define EXPECT_REPLY(response, expected_code, expected_line)    \
+    do {                                                        \
+        const Response r_ = (response);                         \
+        EXPECT_EQ(r_.code, expected_code) << r_.text();         \
+        EXPECT_EQ(r_.lines.back(), expected_line) << r_.text(); \
     } while (0)
 
 // ---------------------------------------------------------------------------------------------
@@ -301,7 +302,8 @@ TEST_F(SmtpServerTest, FullTransactionDeliversExactBytes) {
     EXPECT_REPLY(c->cmd("RCPT TO:<jörg@bücher.example>"), 250, "250 2.1.5 Recipient OK");
     EXPECT_REPLY(c->cmd("DATA"), 354, "354 End data with <CR><LF>.<CR><LF>");
     c->send(
-        "Subject: Gr\xc3\xbc\xc3\x9f" "e \xe6\x97\xa5\xe6\x9c\xac\r\n"
+        "Subject: Gr\xc3\xbc\xc3\x9f"
+        "e \xe6\x97\xa5\xe6\x9c\xac\r\n"
         "\r\n"
         "..leading dot\r\n"
         "...two dots\r\n"
@@ -315,7 +317,8 @@ TEST_F(SmtpServerTest, FullTransactionDeliversExactBytes) {
     const auto d = handler_.deliveries();
     ASSERT_EQ(d.size(), 1u);
     EXPECT_EQ(d[0].message,
-              "Subject: Gr\xc3\xbc\xc3\x9f" "e \xe6\x97\xa5\xe6\x9c\xac\r\n"
+              "Subject: Gr\xc3\xbc\xc3\x9f"
+              "e \xe6\x97\xa5\xe6\x9c\xac\r\n"
               "\r\n"
               ".leading dot\r\n"
               "..two dots\r\n"
@@ -728,7 +731,8 @@ TEST_F(SmtpServerTest, ManyConcurrentClients) {
                 if (c.read_reply().code != 220 || c.cmd("EHLO c" + std::to_string(i)).code != 250)
                     return;
                 for (int m = 0; m < kMessages; ++m) {
-                    c.send("MAIL FROM:<s" + std::to_string(i) + "@example.org>\r\n"
+                    c.send("MAIL FROM:<s" + std::to_string(i) +
+                           "@example.org>\r\n"
                            "RCPT TO:<r@example.com>\r\nDATA\r\n");
                     if (c.read_reply().code != 250 || c.read_reply().code != 250 ||
                         c.read_reply().code != 354)

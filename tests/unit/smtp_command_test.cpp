@@ -49,7 +49,7 @@ TEST(SmtpParseCommand, MailFrom) {
 TEST(SmtpParseCommand, MailFromVariants) {
     EXPECT_EQ(parse_command("mail from:<>").path, "");
     EXPECT_TRUE(parse_command("mail from:<>").error.empty());
-    EXPECT_EQ(parse_command("MAIL FROM: <a@b.c>").path, "a@b.c");   // common sloppiness
+    EXPECT_EQ(parse_command("MAIL FROM: <a@b.c>").path, "a@b.c");      // common sloppiness
     EXPECT_EQ(parse_command("MAIL FROM:a@b.c SIZE=1").path, "a@b.c");  // no brackets
     EXPECT_EQ(parse_command("MAIL FROM:<@relay.example,@r2.example:a@b.c>").path, "a@b.c");
     EXPECT_EQ(parse_command("MAIL FROM:<\"john doe>\"@b.c>").path, "\"john doe>\"@b.c");

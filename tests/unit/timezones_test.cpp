@@ -145,10 +145,18 @@ TEST(ZoneResolver, CustomizedTimeZoneWithPacificRulesIsLosAngeles) {
     EXPECT_EQ(r.to_utc({2024, 1, 1, 9, 0}, z, kPacificRules), utc(2024, 1, 1, 17, 0));
 }
 
-TEST(ZoneResolver, VtimezoneWinsOverAContradictingName) {
+TEST(ZoneResolver, IanaNamesAreTakenAsWritten) {
     ZoneResolver r;
-    // A Berlin name with Pacific rules: the rules are what the sender computed with.
-    EXPECT_EQ(r.resolve("Europe/Berlin", kPacificRules, 2024),
+    // Even with contradicting rules: Google, Apple and Mozilla read the name, and real
+    // VTIMEZONEs under IANA names are often truncated or broken.
+    const ZoneInfo z = r.resolve("Europe/Berlin", kPacificRules, 2024);
+    EXPECT_EQ(z, (ZoneInfo{"Europe/Berlin", "iana", false}));
+    EXPECT_EQ(r.to_utc({2024, 7, 1, 12, 0, 0}, z, kPacificRules), utc(2024, 7, 1, 10, 0));
+}
+
+TEST(ZoneResolver, VtimezoneWinsOverAContradictingWindowsName) {
+    ZoneResolver r;
+    EXPECT_EQ(r.resolve("W. Europe Standard Time", kPacificRules, 2024),
               (ZoneInfo{"America/Los_Angeles", "rules", false}));
     // Pre-2007 US rules (first Sunday of April, last of October) fit no zone in 2024:
     // the VTIMEZONE itself is used. On 2024-03-20 they still say PST (-08:00).
@@ -159,6 +167,28 @@ TEST(ZoneResolver, VtimezoneWinsOverAContradictingName) {
     EXPECT_EQ(z, (ZoneInfo{"", "custom", true}));
     EXPECT_EQ(r.to_utc({2024, 3, 20, 12, 0}, z, old_us), utc(2024, 3, 20, 20, 0));
     EXPECT_EQ(r.to_utc({2024, 4, 20, 12, 0}, z, old_us), utc(2024, 4, 20, 19, 0));
+}
+
+TEST(ZoneResolver, NearMissesAndTruncatedDefinitionsStillMatch) {
+    ZoneResolver r;
+    // Lotus Notes: Europe's autumn change at 02:00 local instead of 03:00 (an hour early).
+    const std::string lotus = exchange_vtimezone("Romance", "+0100", "+0200",
+                                                 "BYDAY=-1SU;BYMONTH=10", "BYDAY=-1SU;BYMONTH=3",
+                                                 "020000", "020000");
+    EXPECT_EQ(r.resolve("Romance", lotus, 2012), (ZoneInfo{"Europe/Paris", "windows", false}));
+    // Exact zones beat near misses; with only near misses the best is still chosen.
+    EXPECT_EQ(r.resolve("Customized Time Zone", lotus, 2012).iana, "Europe/Paris");
+    // Apple: observances starting in the event's year only. Before 2020-10-25 the
+    // definition says nothing, so only the rest of 2020 is compared.
+    const std::string apple =
+        "BEGIN:VTIMEZONE\r\nTZID:Customized Time Zone\r\nBEGIN:STANDARD\r\n"
+        "DTSTART:20201025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+        "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\n"
+        "DTSTART:20210328T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"
+        "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n";
+    const ZoneInfo z = r.resolve("Customized Time Zone", apple, 2020);
+    EXPECT_EQ(z, (ZoneInfo{"Europe/Paris", "rules", false}));
+    EXPECT_EQ(r.to_utc({2020, 12, 26, 18, 0, 0}, z, apple), utc(2020, 12, 26, 17, 0));
 }
 
 TEST(ZoneResolver, MadeUpOffsetIsCustomAndConvertedByLibical) {
@@ -451,10 +481,10 @@ struct CorpusCase {
 TEST(ZoneResolverCorpus, RealTimeZonesResolveAndConvert) {
     CIS_REQUIRE_CORPUS();
     const CorpusCase cases[] = {
-        // EU rules, no hint in the name: golden zones tie, Berlin first alphabetically.
+        // EU rules, no hint in the name: Paris is Central European time's reference zone.
         // 2018-03-17 08:00 is before the 03-25 change: +01:00.
         {"odd/exchange2010-publish-customized-time-zone.ics", "Customized Time Zone",
-         "Europe/Berlin", "rules", utc(2018, 3, 17, 7, 0)},
+         "Europe/Paris", "rules", utc(2018, 3, 17, 7, 0)},
         {"odd/exchange2010-publish-tzid-with-colon-and-comma.ics",
          "(UTC+01:00) Bruxelles, Copenhague, Madrid, Paris", "Europe/Paris", "rules",
          utc(2024, 1, 17, 10, 0)},  // 11:00 +01:00
@@ -464,7 +494,7 @@ TEST(ZoneResolverCorpus, RealTimeZonesResolveAndConvert) {
         {"odd/google-request-undefined-tzid-BRT.ics", "BRT", "America/Sao_Paulo",
          "abbreviation", utc(2019, 2, 5, 17, 0)},
         {"odd/exchange-cdo-request-rrule-byday-spaces.ics",
-         "GMT +0100 (Standard) / GMT +0200 (Daylight)", "Europe/Berlin", "rules",
+         "GMT +0100 (Standard) / GMT +0200 (Daylight)", "Europe/Paris", "rules",
          utc(2015, 7, 3, 8, 0)},  // 10:00 +02:00
         // US rules since 2007; 2020-11-06 is after the 11-01 change: -05:00.
         {"inbound-request/exchange2003-cdo-request-eastern-tz.eml",
@@ -474,6 +504,12 @@ TEST(ZoneResolverCorpus, RealTimeZonesResolveAndConvert) {
          "Europe/Paris", "windows", utc(2015, 4, 1, 14, 0)},  // 16:00 +02:00
         {"inbound-request/o365-exchange2010-request-fle.eml", "FLE Standard Time", "Europe/Kyiv",
          "windows", utc(2021, 11, 27, 7, 0)},  // 09:00 +02:00
+        // Lotus Notes: "Romance" with its autumn change an hour early; August is +02:00.
+        {"inbound-request/lotusnotes85-request.eml", "Romance", "Europe/Paris", "windows",
+         utc(2012, 8, 14, 9, 0)},
+        // Apple's VTIMEZONE starts at the event; the IANA name is used as written.
+        {"replies/apple-ios-reply-proposed-new-time.ics", "Europe/Berlin", "Europe/Berlin", "iana",
+         utc(2020, 12, 26, 17, 0)},
         // "FLE" without a VTIMEZONE; 2021-10-26 is still summer time (+03:00).
         {"odd/lotus-domino-shaped-request-no-method-prop-windows1257.eml", "FLE", "Europe/Kyiv",
          "windows", utc(2021, 10, 26, 6, 0)},
