@@ -38,8 +38,15 @@ int cmd_ingest(const Config& c, const IngestArgs& a) {
         auto store = open_store(c);
         auto verifier = make_verifier(c);
         services::Delivery d{"ingest", a.sender, a.rcpt, "", std::move(raw), std::time(nullptr)};
-        const auto prepared = services::prepare(std::move(d), *route, verifier.get());
-        const auto result = services::process_now(*store, prepared, intake_policy(c), std::time(nullptr));
+        const auto policy = intake_policy(c);
+        const auto prepared = services::prepare(std::move(d), *route, *verifier, [&](const std::string& sender) {
+            return services::sender_needs_dkim(*store, policy, sender);
+        });
+        if (prepared.dkim_temporary) {
+            std::cerr << "cis ingest: try again later: " << prepared.dkim_reason << "\n";
+            return kExTempFail;
+        }
+        const auto result = services::process_now(*store, prepared, policy, std::time(nullptr));
         std::cout << fmt::format("inbound {}: {} — {}\n", result.inbound_id, result.status, result.reason);
         return result.bad_message ? kExDataErr : kExOk;
     } catch (const std::exception& e) {

@@ -51,11 +51,13 @@ int cmd_serve(const Config& c) {
     auto verifier = make_verifier(c);
     const auto policy = intake_policy(c);
     const unsigned threads = std::max(2u, std::thread::hardware_concurrency());
+    // Preparing a message may wait on DNS (DKIM keys): more workers than cores.
+    const unsigned workers_count = std::max(8u, 4 * threads);
 
     boost::asio::io_context io;
-    boost::asio::thread_pool workers(threads);
+    boost::asio::thread_pool workers(workers_count);
     services::IntakeWriter writer(*store, policy);
-    SmtpIntake intake(policy, writer, verifier.get(), workers);
+    SmtpIntake intake(policy, *store, writer, *verifier, workers);
     smtp::Server smtp_server(io, smtp_options(c), intake);
     smtp_server.start();
     spdlog::info("CIS serving {}: SMTP on {}:{}, data in {}, DKIM {}, outbound {}", c.domain,

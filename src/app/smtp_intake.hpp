@@ -13,8 +13,8 @@ namespace cis::app {
 
 class SmtpIntake final : public smtp::Handler {
 public:
-    SmtpIntake(services::IntakePolicy policy, services::IntakeWriter& writer,
-               const dkim::Verifier* verifier, boost::asio::thread_pool& workers);
+    SmtpIntake(services::IntakePolicy policy, store::Store& store, services::IntakeWriter& writer,
+               const dkim::Verifier& verifier, boost::asio::thread_pool& workers);
 
     smtp::Reply check_recipient(const std::string& rcpt) override;
     void deliver(smtp::Envelope env, std::string message,
@@ -22,8 +22,9 @@ public:
 
 private:
     const services::IntakePolicy policy_;
+    store::Store& store_;
     services::IntakeWriter& writer_;
-    const dkim::Verifier* verifier_;
+    const dkim::Verifier& verifier_;
     boost::asio::thread_pool& workers_;
 };
 

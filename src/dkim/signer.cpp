@@ -1,3 +1,5 @@
+#include <strings.h>
+
 #include <cctype>
 #include <cstdint>
 #include <stdexcept>
@@ -13,6 +15,14 @@ bool valid_name(const std::string& s) {
     if (s.empty() || s.size() > 253 || s.front() == '.' || s.back() == '.') return false;
     for (unsigned char c : s)
         if (!(std::isalnum(c) || c == '-' || c == '.' || c == '_')) return false;
+    return true;
+}
+
+// libopendkim turns the header list into a regular expression: allow plain field names only.
+bool valid_field_name(const std::string& s) {
+    if (s.empty()) return false;
+    for (unsigned char c : s)
+        if (!(std::isalnum(c) || c == '-' || c == '_')) return false;
     return true;
 }
 
@@ -32,6 +42,13 @@ Signer::Signer(SignerOptions opts) : impl_(std::make_unique<Impl>()) {
     if (!valid_name(opts.selector))
         throw std::invalid_argument("bad DKIM selector: " + opts.selector);
     if (opts.headers_to_sign.empty()) opts.headers_to_sign = default_signed_headers();
+    bool has_from = false;
+    for (const auto& h : opts.headers_to_sign) {
+        if (!valid_field_name(h)) throw std::invalid_argument("bad header field name: " + h);
+        has_from = has_from || strcasecmp(h.c_str(), "from") == 0;
+    }
+    // libopendkim always signs From, but only over-signs what is listed.
+    if (!has_from) opts.headers_to_sign.insert(opts.headers_to_sign.begin(), "From");
     impl_->opts = std::move(opts);
     for (const auto& h : impl_->opts.headers_to_sign) impl_->headers.push_back(h.c_str());
     impl_->headers.push_back(nullptr);

@@ -36,7 +36,9 @@ using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>
 constexpr std::int64_t kTolerance = 3 * 3600;
 constexpr std::int64_t kExact = 60;
 
-int rules_year(int year_hint) { return std::clamp(year_hint, 1900, 2100); }
+int rules_year(int year_hint) {
+    return std::clamp(year_hint, 1900, 2100);
+}
 
 std::pair<std::int64_t, std::int64_t> year_window(int year) {
     return {tz::year_start(year), tz::year_start(year + 1)};
@@ -61,8 +63,7 @@ std::optional<std::string> prefixed(std::string_view name) {
 }
 
 // Among zones whose offsets match the VTIMEZONE's in `year`, the one its names point to.
-std::optional<std::size_t> best_rule_match(const tz::VTimezone& vt, int year,
-                                           std::string_view name,
+std::optional<std::size_t> best_rule_match(const tz::VTimezone& vt, int year, std::string_view name,
                                            const std::optional<std::string>& named) {
     const Catalog& cat = Catalog::get();
     const auto [start, end] = defined_window(vt, year);
@@ -160,8 +161,7 @@ std::shared_ptr<const tz::VTimezone> ZoneResolver::State::vtimezone(std::string_
     return vtimezones.emplace(std::move(key), std::move(parsed)).first->second;
 }
 
-ZoneInfo ZoneResolver::State::compute(std::string_view tzid, std::string_view text,
-                                      int year_hint) {
+ZoneInfo ZoneResolver::State::compute(std::string_view tzid, std::string_view text, int year_hint) {
     const Catalog& cat = Catalog::get();
     const std::string_view name = tz::trim_name(tzid);
     const int year = rules_year(year_hint);
@@ -185,7 +185,8 @@ ZoneInfo ZoneResolver::State::compute(std::string_view tzid, std::string_view te
         if (!vt) return found(*named, "windows");
         const auto [start, end] = defined_window(*vt, year);
         const auto expected = cat.transitions(*named, start, end);
-        if (expected && tz::mismatch(*expected, vt->transitions(start, end), start, end) <= kTolerance)
+        if (expected &&
+            tz::mismatch(*expected, vt->transitions(start, end), start, end) <= kTolerance)
             return found(*named, "windows");
     }
     if (vt) {
@@ -200,8 +201,7 @@ ZoneInfo ZoneResolver::State::compute(std::string_view tzid, std::string_view te
 ZoneResolver::ZoneResolver() : state_(std::make_unique<State>()) {}
 ZoneResolver::~ZoneResolver() = default;
 
-ZoneInfo ZoneResolver::resolve(std::string_view tzid, std::string_view vtimezone,
-                               int year_hint) {
+ZoneInfo ZoneResolver::resolve(std::string_view tzid, std::string_view vtimezone, int year_hint) {
     const int year = rules_year(year_hint);
     std::string key;
     key.reserve(tzid.size() + vtimezone.size() + 8);
@@ -244,7 +244,9 @@ std::optional<std::int64_t> ZoneResolver::to_utc(const CivilTime& local, const Z
     return std::nullopt;
 }
 
-void ZoneResolver::warm_up() { Catalog::get().named("berlin"); }
+void ZoneResolver::warm_up() {
+    Catalog::get().named("berlin");
+}
 
 ZoneResolver::Stats ZoneResolver::stats() const {
     return {state_->hits.load(std::memory_order_relaxed),

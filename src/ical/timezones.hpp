@@ -58,7 +58,7 @@ struct ZoneInfo {
 // Thread-safe; results are cached per (TZID, VTIMEZONE text, year). Untrusted input never
 // crashes it, and VTIMEZONEs whose expansion would be costly are treated as unusable.
 class ZoneResolver {
-public:
+  public:
     ZoneResolver();
     ~ZoneResolver();
     ZoneResolver(const ZoneResolver&) = delete;
@@ -88,7 +88,7 @@ public:
 
     static ZoneResolver& shared();  // the process-wide instance
 
-private:
+  private:
     struct State;
     std::unique_ptr<State> state_;
 };

@@ -6,9 +6,9 @@
 #include <unicode/calendar.h>
 #include <unicode/locid.h>
 #include <unicode/strenum.h>
+#include <unicode/tznames.h>
 #include <unicode/tzrule.h>
 #include <unicode/tztrans.h>
-#include <unicode/tznames.h>
 
 #include <algorithm>
 #include <array>
@@ -101,14 +101,14 @@ std::int32_t offset_of(const icu::BasicTimeZone& zone, std::int64_t at) {
     return (raw + dst) / 1000;
 }
 
-Transitions zone_transitions(const icu::BasicTimeZone& zone, std::int64_t start,
-                             std::int64_t end) {
+Transitions zone_transitions(const icu::BasicTimeZone& zone, std::int64_t start, std::int64_t end) {
     Transitions r;
     r.initial = offset_of(zone, start);
     std::int32_t previous = r.initial;
     UDate t = static_cast<UDate>(start) * 1000.0;
     icu::TimeZoneTransition tr;
-    while (zone.getNextTransition(t, false, tr) && tr.getTime() <= static_cast<UDate>(end) * 1000.0) {
+    while (zone.getNextTransition(t, false, tr) &&
+           tr.getTime() <= static_cast<UDate>(end) * 1000.0) {
         t = tr.getTime();
         const icu::TimeZoneRule* to = tr.getTo();
         if (!to) break;

@@ -27,7 +27,7 @@ namespace cis::ical::tz {
 std::unique_ptr<icu::BasicTimeZone> create_zone(std::string_view id);
 
 class Catalog {
-public:
+  public:
     static const Catalog& get();
     ~Catalog();
 
@@ -75,7 +75,7 @@ public:
     // agree on one; nullopt when unknown or ambiguous ("IST").
     std::optional<std::size_t> abbreviation(std::string_view abbr) const;
 
-private:
+  private:
     Catalog();
     struct Names;
     const Names& names() const;

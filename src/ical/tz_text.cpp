@@ -84,7 +84,8 @@ std::optional<std::int32_t> stated_offset(std::string_view tzid) {
 std::vector<std::string> phrases(std::string_view tzid) {
     std::string text(trim_name(tzid));
     // Drop a parenthesised offset such as "(UTC+01:00)" or "(GMT-05.00)".
-    if (auto open = text.find('('); open != std::string::npos && starts_with_utc_or_gmt(text, open + 1)) {
+    if (auto open = text.find('(');
+        open != std::string::npos && starts_with_utc_or_gmt(text, open + 1)) {
         if (auto close = text.find(')', open); close != std::string::npos)
             text.erase(open, close - open + 1);
     }

@@ -63,6 +63,8 @@ Transitions sample_transitions(const std::function<std::int32_t(std::int64_t)>& 
     return r;
 }
 
-std::int64_t year_start(int year) { return days_from_civil(year, 1, 1) * 86400; }
+std::int64_t year_start(int year) {
+    return days_from_civil(year, 1, 1) * 86400;
+}
 
 }  // namespace cis::ical::tz

@@ -8,8 +8,8 @@
 namespace cis::ical::tz {
 
 struct Transition {
-    std::int64_t at = 0;         // UTC seconds: the first second of the new offset
-    std::int32_t offset = 0;     // seconds east of UTC from `at` on
+    std::int64_t at = 0;      // UTC seconds: the first second of the new offset
+    std::int32_t offset = 0;  // seconds east of UTC from `at` on
 };
 
 struct Transitions {
@@ -29,8 +29,7 @@ std::int64_t mismatch(const Transitions& a, const Transitions& b, std::int64_t s
 // the second by bisection. Changes closer together than `step` may be missed; real
 // zones never have those.
 Transitions sample_transitions(const std::function<std::int32_t(std::int64_t)>& offset_of,
-                               std::int64_t start, std::int64_t end,
-                               std::int64_t step = 6 * 3600);
+                               std::int64_t start, std::int64_t end, std::int64_t step = 6 * 3600);
 
 // January 1st, 00:00 UTC of `year`.
 std::int64_t year_start(int year);

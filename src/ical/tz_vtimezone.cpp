@@ -82,10 +82,9 @@ bool vet(icalcomponent* vtz, bool clamp, std::int64_t& defined_from) {
         if (icaltime_is_null_time(start) || !icaltime_is_valid_time(start)) return false;
         ++observances;
         icalproperty* from = icalcomponent_get_first_property(sub, ICAL_TZOFFSETFROM_PROPERTY);
-        const std::int64_t onset =
-            civil_to_epoch({start.year, start.month, start.day, start.hour, start.minute,
-                            start.second}) -
-            (from ? icalproperty_get_tzoffsetfrom(from) : 0);
+        const std::int64_t onset = civil_to_epoch({start.year, start.month, start.day, start.hour,
+                                                   start.minute, start.second}) -
+                                   (from ? icalproperty_get_tzoffsetfrom(from) : 0);
         defined_from = std::min(defined_from, onset);
         rdates += icalcomponent_count_properties(sub, ICAL_RDATE_PROPERTY);
         const int rules = icalcomponent_count_properties(sub, ICAL_RRULE_PROPERTY);
@@ -95,8 +94,8 @@ bool vet(icalcomponent* vtz, bool clamp, std::int64_t& defined_from) {
             if (r.freq != ICAL_YEARLY_RECURRENCE || !possible(r)) return false;
             const bool has_until = !icaltime_is_null_time(r.until);
             // Only a plain yearly rule gives the same occurrences whatever its start year.
-            if (clamp && rules == 1 && r.interval <= 1 && r.count == 0 &&
-                start.year < kClampYear && (!has_until || r.until.year > kClampYear)) {
+            if (clamp && rules == 1 && r.interval <= 1 && r.count == 0 && start.year < kClampYear &&
+                (!has_until || r.until.year > kClampYear)) {
                 start.year = kClampYear;
                 icalproperty_set_dtstart(dtstart, start);
             }
@@ -160,7 +159,9 @@ VTimezone::VTimezone(_icaltimezone* zone, std::int64_t defined_from)
     if (const char* loc = icaltimezone_get_location(zone_)) location_ = loc;
 }
 
-VTimezone::~VTimezone() { icaltimezone_free(zone_, 1); }
+VTimezone::~VTimezone() {
+    icaltimezone_free(zone_, 1);
+}
 
 std::int32_t VTimezone::offset_at(std::int64_t utc) const {
     const CivilTime c = epoch_to_civil(utc);

@@ -22,7 +22,7 @@ namespace cis::ical::tz {
 inline constexpr int kClampYear = 1968;
 
 class VTimezone {
-public:
+  public:
     // nullptr when `text` (a VTIMEZONE, or a VCALENDAR holding one) is not usable:
     // unparsable, no TZID, no STANDARD/DAYLIGHT with DTSTART and TZOFFSETTO, a rule
     // that is not FREQ=YEARLY, impossible or too many occurrences.
@@ -44,7 +44,7 @@ public:
     // X-LIC-LOCATION or LOCATION: Mozilla and libical put the IANA id there.
     const std::string& location() const { return location_; }
 
-private:
+  private:
     VTimezone(_icaltimezone* zone, std::int64_t defined_from);
     _icaltimezone* zone_;
     std::int64_t defined_from_;

@@ -6,6 +6,7 @@
 // Every message is stored raw with its outcome in the same transaction: nothing
 // accepted is lost, failures included.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,12 +46,20 @@ struct Prepared {
     std::vector<ical::ParsedCalendar> calendars;  // one per distinct calendar part
     bool dkim_checked = false;
     bool dkim_aligned = false;
+    bool dkim_temporary = false;  // a key lookup failed for now: ask the sender to retry
     std::string dkim_reason;
     std::string sha256;
 };
 
-// `verifier` may be null when DKIM is off for the whole installation.
-Prepared prepare(Delivery d, const Route& route, const dkim::Verifier* verifier);
+// Whether the sender's mail must carry aligned DKIM: their organizer trust, or the
+// installation default. Unknown senders need none: they are refused anyway, and
+// looking up keys for strangers would let anyone make us query DNS.
+using DkimNeed = std::function<bool(const std::string& sender)>;
+bool sender_needs_dkim(store::Store& store, const IntakePolicy& policy, const std::string& sender);
+
+// Parses and, when `needs_dkim(sender)` says so, verifies DKIM (which may block on DNS).
+Prepared prepare(Delivery d, const Route& route, const dkim::Verifier& verifier,
+                 const DkimNeed& needs_dkim);
 
 struct IntakeResult {
     std::int64_t inbound_id = 0;

@@ -1,11 +1,25 @@
+#include "core/address.hpp"
 #include "dkim/dkim.hpp"
 #include "services/ids.hpp"
 #include "services/intake.hpp"
-#include "core/address.hpp"
 
 namespace cis::services {
 
-Prepared prepare(Delivery d, const Route& route, const dkim::Verifier* verifier) {
+bool sender_needs_dkim(store::Store& store, const IntakePolicy& policy, const std::string& sender) {
+    bool needed = false;
+    store.read([&](store::Tx& tx) {
+        if (auto o = tx.find_organizer(sender)) {
+            needed = o->trust == "default" ? policy.require_dkim
+                                           : (o->trust == "dkim" || o->trust == "both");
+        } else {
+            needed = policy.require_dkim && tx.organizer_domain_allowed(domain_part(sender));
+        }
+    });
+    return needed;
+}
+
+Prepared prepare(Delivery d, const Route& route, const dkim::Verifier& verifier,
+                 const DkimNeed& needs_dkim) {
     Prepared p;
     p.route = route;
     p.sha256 = sha256_hex(d.raw);
@@ -14,10 +28,11 @@ Prepared prepare(Delivery d, const Route& route, const dkim::Verifier* verifier)
     // the calendar parsed and the signature checked now.
     if (route.mailbox == Mailbox::Create) {
         for (const auto& part : p.mail.calendars) p.calendars.push_back(ical::parse_calendar(part.text));
-        if (verifier && !p.mail.from_address.empty()) {
-            const auto result = verifier->verify(d.raw, domain_part(p.mail.from_address));
+        if (!p.mail.from_address.empty() && needs_dkim(p.mail.from_address)) {
+            const auto result = verifier.verify(d.raw, domain_part(p.mail.from_address));
             p.dkim_checked = true;
             p.dkim_aligned = result.aligned_pass;
+            p.dkim_temporary = result.temporary_failure;
             p.dkim_reason = result.reason;
         }
     }

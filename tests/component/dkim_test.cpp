@@ -47,7 +47,7 @@ record = b'v=DKIM1; k=rsa; p=' + open(pub, 'rb').read().strip()
 sys.exit(0 if dkim.verify(open(msg, 'rb').read(), dnsfunc=lambda name, timeout=5: record) else 1)
 )";
 
-std::string message(const std::string& from = "alice@example.com", const std::string& body = "") {
+std::string message(const std::string& from = "alice@example.com") {
     return "From: Alice <" + from +
            ">\r\n"
            "To: bob@cis.test\r\n"
@@ -56,8 +56,8 @@ std::string message(const std::string& from = "alice@example.com", const std::st
            "Message-ID: <1@example.com>\r\n"
            "MIME-Version: 1.0\r\n"
            "Content-Type: text/calendar; method=REQUEST; charset=utf-8\r\n"
-           "\r\n" +
-           (body.empty() ? "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n" : body);
+           "\r\n"
+           "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n";
 }
 
 std::string replace(std::string s, const std::string& from, const std::string& to) {
@@ -141,6 +141,18 @@ TEST_F(DkimTest, OurSignatureVerifies) {
     EXPECT_EQ(r.passing_domains, std::vector<std::string>{"example.com"});
     EXPECT_EQ(r.from_domain, "example.com");
     EXPECT_THAT(r.reason, HasSubstr("valid DKIM signature of example.com"));
+}
+
+TEST_F(DkimTest, CustomHeaderListIsSignedAndOverSigned) {
+    Signer s(SignerOptions{.domain = "example.com",
+                           .selector = "sel",
+                           .private_key_pem = key_pem_,
+                           .headers_to_sign = {"Subject"}});
+    const std::string header = s.signature_header(message());
+    EXPECT_THAT(header, HasSubstr("h=From:Subject:From:Subject;"));
+    EXPECT_TRUE(verify(header + message()).aligned_pass);
+    EXPECT_TRUE(verify(header + "To: carol@cis.test\r\n" + message()).aligned_pass);
+    EXPECT_FALSE(verify(header + "Subject: again\r\n" + message()).aligned_pass);
 }
 
 TEST_F(DkimTest, PythonSignatureVerifies) {
@@ -346,6 +358,11 @@ TEST_F(DkimTest, BadConfigurationThrows) {
         Signer(SignerOptions{
             .domain = "exa mple.com; x=1", .selector = "sel", .private_key_pem = key_pem_}),
         std::invalid_argument);
+    EXPECT_THROW(Signer(SignerOptions{.domain = "example.com",
+                                      .selector = "sel",
+                                      .private_key_pem = key_pem_,
+                                      .headers_to_sign = {"From", "X-(.*"}}),
+                 std::invalid_argument);
     EXPECT_THROW(signer().signature_header("Subject: no from\r\n\r\nbody\r\n"), std::runtime_error);
 }
 

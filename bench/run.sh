@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# All benchmarks; figures go to stdout. Usage: bench/run.sh BUILD_DIR
+set -euo pipefail
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+"$here/smtp_intake.sh" "$build" 20000 16 off
+"$here/smtp_intake.sh" "$build" 20000 16 on
+if [[ -x "$build/bench/intake_bench" ]]; then
+  "$build/bench/intake_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+fi
