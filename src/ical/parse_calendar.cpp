@@ -111,21 +111,6 @@ std::optional<IncomingEvent> read_event(icalcomponent* c, TimeReader& times,
         warnings.push_back("a VEVENT without UID was skipped (RFC 5545 requires one)");
         return std::nullopt;
     }
-    icalproperty* dtstart = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
-    if (!dtstart) {
-        warnings.push_back(fmt::format("VEVENT {} has no DTSTART and was skipped", ev.uid));
-        return std::nullopt;
-    }
-    auto start = times.read(dtstart, icalproperty_get_dtstart(dtstart));
-    if (!start) {
-        warnings.push_back(fmt::format("VEVENT {} has an unreadable DTSTART", ev.uid));
-        return std::nullopt;
-    }
-    ev.fields.start = start->time;
-    ev.fields.timezone = start->iana;
-    ev.fields.vtimezone = start->vtimezone;
-    ev.fields.all_day = start->time.is_date;
-    ev.fields.end = times.end_of(c, *start, ev.uid);
     ev.fields.summary = text_of(c, ICAL_SUMMARY_PROPERTY);
     ev.fields.description = text_of(c, ICAL_DESCRIPTION_PROPERTY);
     ev.fields.location = text_of(c, ICAL_LOCATION_PROPERTY);
@@ -134,6 +119,19 @@ std::optional<IncomingEvent> read_event(icalcomponent* c, TimeReader& times,
     if (icalproperty* p = icalcomponent_get_first_property(c, ICAL_DTSTAMP_PROPERTY))
         ev.version.dtstamp = utc_of_stamp(icalproperty_get_dtstamp(p));
     read_organizer(c, ev);
+    // A CANCEL needs only the UID (Thunderbird omits DTSTART); the rules refuse to
+    // create or update from a VEVENT whose start is empty.
+    icalproperty* dtstart = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
+    auto start = dtstart ? times.read(dtstart, icalproperty_get_dtstart(dtstart)) : std::nullopt;
+    if (!start) {
+        if (dtstart) warnings.push_back(fmt::format("VEVENT {} has an unreadable DTSTART", ev.uid));
+        return ev;
+    }
+    ev.fields.start = start->time;
+    ev.fields.timezone = start->iana;
+    ev.fields.vtimezone = start->vtimezone;
+    ev.fields.all_day = start->time.is_date;
+    ev.fields.end = times.end_of(c, *start, ev.uid);
     if (icalproperty* p = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY)) {
         if (auto rid = times.read(p, icalproperty_get_recurrenceid(p)))
             ev.recurrence_id = recurrence_key(rid->time);

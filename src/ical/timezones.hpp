@@ -64,9 +64,13 @@ class ZoneResolver {
     ZoneResolver(const ZoneResolver&) = delete;
     ZoneResolver& operator=(const ZoneResolver&) = delete;
 
+    // Cost: ≈1 µs for a name alone, ≈1.3-1.6 ms when a VTIMEZONE must be evaluated
+    // (libical expansion plus comparison with ICU's zones), ≈0.1 µs when cached. The
+    // first calls in a process also build ICU's catalog and name indexes (≈75 ms in all,
+    // see warm_up()).
     // tzid: the TZID parameter as written (surrounding quotes are ignored). vtimezone:
-    // the calendar's VTIMEZONE text for it, "BEGIN:VTIMEZONE...END:VTIMEZONE" (a whole
-    // VCALENDAR also works; its first VTIMEZONE is used), or empty. year_hint: the year of
+    // the calendar's VTIMEZONE text for it, "BEGIN:VTIMEZONE...END:VTIMEZONE", or empty
+    // (a VCALENDAR also works, but only its first VTIMEZONE is read). year_hint: the year of
     // the time to convert; it selects the year whose rules are compared.
     ZoneInfo resolve(std::string_view tzid, std::string_view vtimezone, int year_hint);
 
@@ -77,7 +81,7 @@ class ZoneResolver {
     std::optional<std::int64_t> to_utc(const CivilTime& local, const ZoneInfo& zone,
                                        std::string_view vtimezone = {});
 
-    // Optional: builds ICU's zone catalog and name indexes now (≈80 ms once per process)
+    // Optional: builds ICU's zone catalog and name indexes now (≈75 ms once per process)
     // rather than during the first message that needs them.
     static void warm_up();
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 
 namespace cis::ical::tz {
 
@@ -68,7 +69,8 @@ double occurrences_per_year(const icalrecurrencetype& r) {
 // Checks the cost of expanding `vtz` and applies the start clamp. False: refuse it.
 // `defined_from`: the earliest observance onset, in UTC.
 bool vet(icalcomponent* vtz, bool clamp, std::int64_t& defined_from) {
-    const int horizon = std::max(current_year(), 2101) + 6;  // libical expands this far
+    // The latest year resolve() asks about (2101) or today, plus libical's 5 spare years.
+    const int horizon = std::max(current_year(), 2101) + 6;
     int observances = 0, rdates = 0;
     double occurrences = 0;
     for (icalcomponent* sub = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); sub;

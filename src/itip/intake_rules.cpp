@@ -258,6 +258,11 @@ Decision decide(Method method, const UidGroup& g, const std::optional<Event>& st
         if (g.master) return cancel_series(*g.master, stored, ctx);
         return cancel_occurrences(g, stored, ctx);
     }
+    const IncomingEvent& first = g.master ? *g.master : *g.overrides.front();
+    if (first.fields.start.local.empty())
+        return reject(fmt::format("the VEVENT {} has no readable DTSTART; only a cancellation "
+                                  "may leave it out",
+                                  g.uid));
     if (!g.master) {
         if (!stored)
             return reject(fmt::format("the message changes occurrences of UID {}, which was never "

@@ -286,3 +286,17 @@ TEST(IntakeRules, GroupsByUidAndPrefersTheNewerOfTwoMasters) {
 
 }  // namespace
 }  // namespace cis::itip
+
+namespace cis::itip {
+namespace {
+TEST(IntakeRules2, VeventWithoutStartMayOnlyCancel) {
+    auto m = vevent(1, 200);
+    m.fields.start = CalTime{};
+    const Event stored = stored_from(vevent(0, 100));
+    EXPECT_EQ(decide(Method::Cancel, group(m), stored, kOrg, ctx()).outcome, Outcome::Cancelled);
+    const Decision d = decide(Method::Request, group(m), std::nullopt, kOrg, ctx());
+    EXPECT_EQ(d.outcome, Outcome::Rejected);
+    EXPECT_NE(d.reason.find("DTSTART"), std::string::npos);
+}
+}  // namespace
+}  // namespace cis::itip

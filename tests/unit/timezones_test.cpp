@@ -144,6 +144,10 @@ TEST(ZoneResolver, CustomizedTimeZoneWithPacificRulesIsLosAngeles) {
     EXPECT_EQ(z, (ZoneInfo{"America/Los_Angeles", "rules", false}));
     EXPECT_EQ(r.to_utc({2024, 7, 1, 9, 0}, z, kPacificRules), utc(2024, 7, 1, 16, 0));
     EXPECT_EQ(r.to_utc({2024, 1, 1, 9, 0}, z, kPacificRules), utc(2024, 1, 1, 17, 0));
+    // The whole calendar may be passed instead of the VTIMEZONE alone.
+    const std::string calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + kPacificRules +
+                                 "BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    EXPECT_EQ(r.resolve("Customized Time Zone", calendar, 2024), z);
 }
 
 TEST(ZoneResolver, IanaNamesAreTakenAsWritten) {

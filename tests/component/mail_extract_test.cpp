@@ -1,0 +1,90 @@
+// Finding the calendar in real clients' messages (shared/CLIENT-QUIRKS.md §1, §3).
+#include <gtest/gtest.h>
+
+#include "ical/parse_calendar.hpp"
+#include "mail/charset.hpp"
+#include "mail/inbound_message.hpp"
+#include "support/test_support.hpp"
+
+namespace cis::mail {
+namespace {
+
+TEST(MailExtract, EveryCorpusInvitationYieldsOneCalendarWithAVevent) {
+    CIS_REQUIRE_CORPUS();
+    for (const char* folder : {"inbound-request", "inbound-cancel", "replies"}) {
+        for (const auto& path : test::files_in(test::corpus_dir() / folder)) {
+            if (path.extension() != ".eml") continue;
+            const auto msg = parse_inbound(test::read_file(path));
+            ASSERT_FALSE(msg.calendars.empty()) << path;
+            EXPECT_FALSE(msg.from_address.empty()) << path;
+            for (const auto& cal : msg.calendars) {
+                EXPECT_TRUE(is_valid_utf8(cal.text)) << path;
+                const auto parsed = ical::parse_calendar(cal.text);
+                EXPECT_TRUE(parsed.error.empty()) << path << ": " << parsed.error;
+                EXPECT_FALSE(parsed.calendar.events.empty()) << path;
+            }
+            // Google, Thunderbird and BlueMind send the calendar twice; identical copies
+            // are kept once. (A few anonymised corpus copies differ, so at most two.)
+            EXPECT_LE(msg.calendars.size(), 2u) << path;
+        }
+    }
+}
+
+TEST(MailExtract, MethodParameterIsReadAsWritten) {
+    CIS_REQUIRE_CORPUS();
+    const auto lotus = parse_inbound(test::read_file(test::corpus_dir() / "inbound-request/lotusnotes85-request.eml"));
+    ASSERT_FALSE(lotus.calendars.empty());
+    EXPECT_EQ(lotus.calendars[0].method_param, "REQUEST");  // quoted on the wire
+    const auto apple = parse_inbound(test::read_file(test::corpus_dir() / "inbound-request/apple-ical5-mail-request-seq3.eml"));
+    ASSERT_FALSE(apple.calendars.empty());
+    EXPECT_EQ(apple.calendars[0].method_param, "");  // Apple sends none
+}
+
+TEST(MailExtract, TnefIsRecognised) {
+    CIS_REQUIRE_CORPUS();
+    const auto msg = parse_inbound(test::read_file(test::corpus_dir() / "odd/thunderbird-forwarded-winmail-dat-tnef.eml"));
+    EXPECT_TRUE(msg.has_tnef);
+    EXPECT_TRUE(msg.calendars.empty());
+}
+
+TEST(MailExtract, IdenticalInlineAndAttachedCopiesCountOnce) {
+    CIS_REQUIRE_CORPUS();
+    for (const char* name : {"inbound-request/google-request-2012.eml", "inbound-request/google-meet-request-html.eml"}) {
+        const auto msg = parse_inbound(test::read_file(test::corpus_dir() / name));
+        EXPECT_EQ(msg.calendars.size(), 1u) << name;
+    }
+}
+
+TEST(MailExtract, ForwardedMessageCalendarIsFound) {
+    const std::string raw =
+        "From: Org <org@example.com>\r\nSubject: Fwd\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: multipart/mixed; boundary=b1\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nsee below\r\n"
+        "--b1\r\nContent-Type: message/rfc822\r\n\r\nFrom: x@y.z\r\nSubject: inner\r\n"
+        "Content-Type: text/calendar; method=REQUEST; charset=utf-8\r\n\r\n"
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:fwd-1\r\n"
+        "DTSTART:20300101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n--b1--\r\n";
+    const auto msg = parse_inbound(raw);
+    EXPECT_EQ(msg.from_address, "org@example.com");
+    ASSERT_EQ(msg.calendars.size(), 1u);
+    EXPECT_TRUE(msg.calendars[0].forwarded);
+    EXPECT_EQ(msg.calendars[0].method_param, "REQUEST");
+}
+
+TEST(MailExtract, DeclaredCharsetsAreConvertedAndUtf16Recognised) {
+    EXPECT_EQ(to_utf8("caf\xe9", "iso-8859-1"), "caf\xc3\xa9");
+    EXPECT_EQ(to_utf8("caf\xc3\xa9", "us-ascii"), "caf\xc3\xa9") << "UTF-8 mislabelled US-ASCII is kept";
+    EXPECT_EQ(to_utf8(std::string("\xff\xfe" "B\0E\0G\0", 8), ""), "BEG");
+    EXPECT_EQ(to_utf8("\xe9t\xe9", ""), "\xc3\xa9t\xc3\xa9") << "undeclared 8-bit → windows-1252";
+    EXPECT_EQ(sanitize_utf8("a\xc3("), "a\xef\xbf\xbd(");
+    EXPECT_TRUE(is_valid_utf8("\xf0\x9f\x8e\x89"));
+    EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));  // a surrogate
+}
+
+TEST(MailExtract, GarbageNeverThrows) {
+    for (const std::string& raw : {std::string(), std::string("\0\0\0", 3), std::string(5000, '\n'),
+                                  std::string("Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n--x\r\n")})
+        EXPECT_NO_THROW(parse_inbound(raw));
+}
+
+}  // namespace
+}  // namespace cis::mail
