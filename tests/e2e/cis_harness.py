@@ -11,7 +11,11 @@ import smtplib
 import socket
 import subprocess
 import time
+from email import message_from_string
+from email import policy as email_policy_module
 from email.message import EmailMessage
+
+email_policy = email_policy_module.default
 
 CIS_BIN = os.environ.get("CIS_BIN", str(pathlib.Path(__file__).resolve().parents[2] / "build" / "cis"))
 SHARED = pathlib.Path(os.environ.get("CIS_SHARED_DIR", pathlib.Path(__file__).resolve().parents[3] / "shared"))
@@ -105,6 +109,17 @@ class Cis:
 
     def outbox(self):
         return self.json("outbox", "list", "--limit", "100000")["outbox"]
+
+    def notifications(self, rcpt=None):
+        """Queued organizer notifications, parsed with Python's email package."""
+        out = []
+        for m in self.outbox():
+            if m["kind"] != "notification" or (rcpt and m["rcpt"] != rcpt):
+                continue
+            msg = message_from_string(m["message"], policy=email_policy)
+            out.append({"rcpt": m["rcpt"], "subject": str(msg["Subject"]),
+                        "text": msg.get_content(), "message": msg})
+        return out
 
     # --- SMTP ----------------------------------------------------------------------
     def send(self, raw: bytes, rcpt=None, mail_from="sender@example.net"):

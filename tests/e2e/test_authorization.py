@@ -37,17 +37,13 @@ def sign(raw: bytes, private: bytes) -> bytes:
     return header + raw
 
 
-def notifications(cis):
-    return [m for m in cis.outbox() if m["kind"] == "notification"]
-
-
 def test_non_organizer_is_refused_silently(cis):
     code, _ = cis.send(make_invite("u-stranger", "stranger@example.net"))
     assert code == 250  # accepted and kept: nothing is lost
     [record] = cis.inbound()
     assert record["status"] == "rejected"
     assert "not a registered organizer" in record["reason"]
-    assert notifications(cis) == [], "no backscatter to a possibly forged sender"
+    assert cis.notifications() == [], "no backscatter to a possibly forged sender"
     assert cis.events() == []
 
 
@@ -79,9 +75,9 @@ def test_failed_dkim_is_refused_with_reason(strict_cis, dkim_key, case, expect):
     [record] = strict_cis.inbound()
     assert record["status"] == "rejected"
     assert record["reason"].startswith("DKIM check failed") and expect in record["reason"], record["reason"]
-    [note] = notifications(strict_cis)
+    [note] = strict_cis.notifications()
     assert note["rcpt"] == "org@signed.example"
-    assert expect in note["message"]
+    assert expect in note["text"]
     assert strict_cis.events() == []
 
 
@@ -106,8 +102,8 @@ def test_organizer_cannot_touch_another_organizers_event(cis):
         assert "another organizer" in record["reason"]
     [event] = cis.events()
     assert event["summary"] == "Alice's match" and event["status"] == "confirmed"
-    notes = [n for n in notifications(cis) if n["rcpt"] == "mallory@example.org"]
-    assert len(notes) == 2 and all("another organizer" in n["message"] for n in notes)
+    notes = cis.notifications("mallory@example.org")
+    assert len(notes) == 2 and all("another organizer" in n["text"] for n in notes)
 
 
 def test_secret_address_trust(cis):

@@ -120,8 +120,9 @@ def test_cancel_of_unknown_event_is_rejected_with_reason(cis, corpus):
     record = send_file(cis, corpus, "inbound-cancel/tine20-cancel-seq0.eml")
     assert record["status"] == "rejected"
     assert "never created" in record["reason"]
-    [note] = [m for m in cis.outbox() if m["kind"] == "notification"]
-    assert "never created" in note["message"]
+    [note] = cis.notifications()
+    assert "never created" in note["text"]
+    assert note["subject"].startswith("[CIS] Rejected")
 
 
 def test_google_single_occurrence_cancel_with_series_unknown(cis, corpus):
