@@ -20,6 +20,12 @@ struct ComponentDeleter {
 };
 using ComponentPtr = std::unique_ptr<icalcomponent, ComponentDeleter>;
 
+// libical has no name for X- and unknown components (it returns null).
+std::string kind_name(icalcomponent_kind kind) {
+    const char* name = icalcomponent_kind_to_string(kind);
+    return name ? name : "non-standard component";
+}
+
 void init_libical() {
     static std::once_flag once;
     // Untrusted input: libical must report errors, never abort.
@@ -152,7 +158,7 @@ void read_calendar(icalcomponent* cal, ParsedCalendar& out) {
         if (kind == ICAL_VEVENT_COMPONENT) {
             if (auto ev = read_event(c, times, out.warnings)) ic.events.push_back(std::move(*ev));
         } else if (kind != ICAL_VTIMEZONE_COMPONENT) {
-            ic.other_components.push_back(icalcomponent_kind_to_string(kind));
+            ic.other_components.push_back(kind_name(kind));
         }
     }
 }
@@ -178,7 +184,7 @@ ParsedCalendar parse_calendar(std::string_view text) {
             break;
         default:
             out.error = fmt::format("the text is a {}, not a VCALENDAR",
-                                    icalcomponent_kind_to_string(icalcomponent_isa(root.get())));
+                                    kind_name(icalcomponent_isa(root.get())));
     }
     return out;
 }
