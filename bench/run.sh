@@ -3,8 +3,8 @@
 set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
-"$here/smtp_intake.sh" "$build" 20000 16 off
-"$here/smtp_intake.sh" "$build" 20000 16 on
+"$here/smtp_intake.sh" "$build" 20000 32 off
+"$here/smtp_intake.sh" "$build" 20000 32 on
 if [[ -x "$build/bench/intake_bench" ]]; then
   "$build/bench/intake_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 fi

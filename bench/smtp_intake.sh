@@ -20,27 +20,45 @@ port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1
 export CIS_DATA_DIR="$work/data" CIS_DOMAIN=bench.test CIS_SMTP_LISTEN="127.0.0.1:$port"
 export CIS_INBOUND_ACCEPT_PAST_EVENTS=true CIS_LOG_LEVEL=warn
 
-# A real Office 365 invitation (15 KB, base64 calendar with a VTIMEZONE).
-message="$corpus/o365-exchange2010-request-series-seq0-real.eml"
-sender=person-a@example.com
+# Four real invitations of different clients and sizes, each sent by its own
+# smtp-source over SESSIONS/4 connections at the same time.
+messages=(
+  "$corpus/o365-exchange2010-request-series-seq0-real.eml"   # Office 365, 33 KB
+  "$corpus/google-request-2012.eml"                          # Google, 13 KB
+  "$corpus/outlook2010-request-qp.eml"                       # Outlook 2010, quoted-printable
+  "$corpus/thunderbird-lightning-request.eml"                # Thunderbird
+)
 if [[ $dkim == on ]]; then
-  # Sign the message with a fresh key; CIS reads the public key from a file.
-  /usr/bin/python3 "$root/bench/dkim_sign.py" "$message" "$work" example.com
-  message="$work/signed.eml"
   export CIS_INBOUND_REQUIRE_DKIM=true CIS_INBOUND_DKIM_KEY_FILE="$work/keys"
 else
   export CIS_INBOUND_REQUIRE_DKIM=false
 fi
-"$build/cis" organizer add "$sender" >/dev/null
+senders=()
+for i in "${!messages[@]}"; do
+  # The From: of each message becomes an organizer; with DKIM on, each message is
+  # signed for its From: domain with a fresh key that CIS reads from a file.
+  out="$work/msg$i.eml"
+  sender=$(/usr/bin/python3 "$root/bench/prepare_message.py" "${messages[$i]}" "$out" "$dkim" "$work/keys" "bench$i")
+  messages[$i]=$out
+  senders+=("$sender")
+  "$build/cis" organizer add "$sender" >/dev/null
+done
 "$build/cis" serve >"$work/serve.log" 2>&1 & echo $! >"$work/pid"
 for _ in $(seq 100); do /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),1)" 2>/dev/null && break; sleep 0.1; done
 
 start=$(date +%s.%N)
-smtp-source -s "$sessions" -m "$n" -F "$message" -f "$sender" -t "create@bench.test" "127.0.0.1:$port"
+pids=()
+for i in "${!messages[@]}"; do
+  smtp-source -s $((sessions / 4)) -m $((n / 4)) -F "${messages[$i]}" -f "${senders[$i]}" \
+    -t "create@bench.test" "127.0.0.1:$port" & pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p"; done
 end=$(date +%s.%N)
 kill "$(cat "$work/pid")"; wait "$(cat "$work/pid")" 2>/dev/null || true
 stored=$(sqlite3 "$work/data/cis.sqlite3" "select count(*) from inbound")
 outcomes=$(sqlite3 "$work/data/cis.sqlite3" "select status || '=' || count(*) from inbound group by status" | tr '\n' ' ')
+reasons=$(sqlite3 "$work/data/cis.sqlite3" "select status || ': ' || reason || ' (' || count(*) || ')' from inbound where status not in ('created','unchanged') group by status, reason limit 3")
+[[ -z $reasons ]] || echo "bench: other outcomes: $reasons"
 rate=$(/usr/bin/python3 -c "print(f'{$stored/($end-$start):.0f}')")
 echo "smtp intake: dkim=$dkim messages=$n sessions=$sessions stored=$stored seconds=$(/usr/bin/python3 -c "print(f'{$end-$start:.2f}')") rate=${rate}/s outcomes: $outcomes"
 [[ $stored -eq $n ]] || { echo "bench: only $stored of $n messages were stored"; exit 1; }

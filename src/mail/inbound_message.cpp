@@ -46,6 +46,12 @@ bool ends_with_ics(const std::string& name) {
            n.ends_with(".vcs");
 }
 
+bool might_be_calendar(const std::string& type, const std::string& filename) {
+    return type == "text/calendar" || type == "application/ics" || type == "text/x-vcalendar" ||
+           type == "application/x-ics" || type == "application/octet-stream" ||
+           ends_with_ics(filename);
+}
+
 bool is_calendar(const std::string& type, const std::string& filename, std::string_view body) {
     if (type == "text/calendar" || type == "application/ics" || type == "text/x-vcalendar" ||
         type == "application/x-ics")
@@ -57,20 +63,34 @@ bool is_calendar(const std::string& type, const std::string& filename, std::stri
     return type == "application/octet-stream" && body.starts_with("BEGIN:VCALENDAR");
 }
 
-// iCalendar lines end in CRLF on the wire; clients also send LF. One form for
-// de-duplication and for the iCalendar parser.
-std::string normalise_newlines(std::string s) {
+// iCalendar lines end in CRLF on the wire; clients also send LF, and a decoded part
+// of a CRLF message can end its lines in CR CR LF. One form for de-duplication and for
+// the iCalendar parser: every run of CRs before an LF, and every lone CR, is one CRLF,
+// and blank lines are dropped.
+std::string normalise_newlines(std::string_view s) {
     std::string out;
     out.reserve(s.size() + s.size() / 40);
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\r') {
-            out += "\r\n";
-            if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
-        } else if (s[i] == '\n') {
-            out += "\r\n";
+        if (s[i] == '\r' || s[i] == '\n') {
+            std::size_t j = i;
+            while (j < s.size() && s[j] == '\r') ++j;
+            i = j < s.size() && s[j] == '\n' ? j : j - 1;
+            // Blank lines are never iCalendar content; libical refuses some of them.
+            if (!out.empty() && !out.ends_with("\r\n")) out += "\r\n";
         } else {
             out += s[i];
         }
+    }
+    return out;
+}
+
+// "\r\r\n" → "\r\n"; blank lines (the end of the headers) stay.
+std::string collapse_carriage_returns(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\r') continue;
+        out += s[i];
     }
     return out;
 }
@@ -91,6 +111,12 @@ struct Walker {
         if (type == "application/ms-tnef" || type == "application/vnd.ms-tnef" ||
             lower(filename) == "winmail.dat") {
             msg.has_tnef = true;
+            return;
+        }
+        // Decoding a part costs as much as parsing the whole message: only calendars
+        // and unnamed octet-streams (which may be one) are decoded.
+        if (!might_be_calendar(type, filename)) {
+            if (!filename.empty()) msg.attachments.push_back(filename);
             return;
         }
         const std::string bytes = decoded_bytes(part);
@@ -144,6 +170,14 @@ void read_from(GMimeMessage* m, InboundMessage& msg) {
 
 InboundMessage parse_inbound(std::string_view raw) {
     ensure_gmime();
+    // A file with mixed line ends sent by a line-based client (Postfix's smtp-source
+    // does this) arrives with CR CR LF: GMime would then miss the end of the headers.
+    // The stored raw message stays as received; only the parser sees repaired lines.
+    std::string repaired;
+    if (raw.find("\r\r\n") != std::string_view::npos) {
+        repaired = collapse_carriage_returns(raw);
+        raw = repaired;
+    }
     InboundMessage msg;
     GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
     GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));

@@ -30,6 +30,41 @@ TEST(MailExtract, EveryCorpusInvitationYieldsOneCalendarWithAVevent) {
     }
 }
 
+std::string with_crlf(const std::string& raw) {
+    std::string out;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r')) out += '\r';
+        out += raw[i];
+    }
+    return out;
+}
+
+// Over SMTP every line ends in CRLF, whatever the file on disk had. Found by the intake
+// benchmark: decoded parts of CRLF messages ended lines in CR CR LF.
+TEST(MailExtract, SameCalendarsWhetherLinesEndInLfOrCrlf) {
+    CIS_REQUIRE_CORPUS();
+    for (const char* folder : {"inbound-request", "inbound-cancel", "replies", "odd"}) {
+        for (const auto& path : test::files_in(test::corpus_dir() / folder)) {
+            if (path.extension() != ".eml") continue;
+            const std::string raw = test::read_file(path);
+            const auto a = parse_inbound(raw);
+            const auto b = parse_inbound(with_crlf(raw));
+            // A line-based client fed a file with mixed line ends sends CR CR LF.
+            std::string crcrlf = with_crlf(raw);
+            for (std::size_t pos = 0; (pos = crcrlf.find("\r\n", pos)) != std::string::npos; pos += 3)
+                crcrlf.insert(pos, "\r");
+            const auto c = parse_inbound(crcrlf);
+            ASSERT_EQ(a.calendars.size(), b.calendars.size()) << path;
+            ASSERT_EQ(a.calendars.size(), c.calendars.size()) << path;
+            for (std::size_t i = 0; i < a.calendars.size(); ++i) {
+                EXPECT_EQ(a.calendars[i].text, b.calendars[i].text) << path;
+                EXPECT_EQ(a.calendars[i].text, c.calendars[i].text) << path;
+                EXPECT_EQ(a.calendars[i].text.find("\r\n\r\n"), std::string::npos) << path;
+            }
+        }
+    }
+}
+
 TEST(MailExtract, MethodParameterIsReadAsWritten) {
     CIS_REQUIRE_CORPUS();
     const auto lotus = parse_inbound(test::read_file(test::corpus_dir() / "inbound-request/lotusnotes85-request.eml"));
