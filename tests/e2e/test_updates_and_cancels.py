@@ -3,6 +3,8 @@ order: stale versions are ignored and recorded, repeats are no-ops, one occurren
 be cancelled, and a cancelled event is kept."""
 import pytest
 
+from cis_harness import CORPUS
+
 from cis_harness import organizer_of, wrap_ics
 from expectations import first_vevent, organizer_address
 
@@ -128,3 +130,31 @@ def test_cancel_of_unknown_event_is_rejected_with_reason(cis, corpus):
 def test_google_single_occurrence_cancel_with_series_unknown(cis, corpus):
     record = send_file(cis, corpus, "inbound-cancel/google-cancel-one-occurrence-with-note-real.eml")
     assert record["status"] == "rejected"
+
+
+CANCELS = sorted(p.name for p in (CORPUS / "inbound-cancel").glob("*")) if CORPUS.is_dir() else []
+
+
+@pytest.mark.parametrize("name", CANCELS or ["(corpus absent)"])
+def test_every_cancel_alone_is_refused_with_reason(cis, corpus, name):
+    """A cancellation for an event CIS never stored changes nothing and says why."""
+    record = send_file(cis, corpus, f"inbound-cancel/{name}")
+    assert record["status"] == "rejected"
+    assert "never created" in record["reason"] or "ORGANIZER" in record["reason"], record["reason"]
+    assert cis.events() == []
+
+
+def test_thunderbird_cancel_without_dtstart(cis, corpus):
+    event = story(cis, corpus, [
+        ("inbound-request/thunderbird-testsuite-gmail-shaped-recurring-request-seq0.eml", "created"),
+        ("inbound-cancel/thunderbird-testsuite-gmail-shaped-recurring-cancel-seq1.eml", "cancelled"),
+    ])
+    assert event["status"] == "cancelled" and event["rrule"].startswith("FREQ=DAILY")
+
+
+def test_cancel_older_than_the_last_update_is_stale(cis, corpus):
+    story(cis, corpus, [
+        ("inbound-request/thunderbird-testsuite-fastmail-shaped-request-seq0.eml", "created"),
+        ("inbound-request/thunderbird-testsuite-fastmail-shaped-request-seq2-major-update.eml", "updated"),
+        ("inbound-cancel/thunderbird-testsuite-fastmail-shaped-cancel-seq1.eml", "stale"),
+    ])
