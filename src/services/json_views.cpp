@@ -5,6 +5,18 @@ namespace cis::services {
 namespace {
 nlohmann::json text_or_null(const std::string& s) { return s.empty() ? nlohmann::json() : nlohmann::json(s); }
 
+// What an event and each of its occurrences share.
+nlohmann::json fields_json(const EventFields& f) {
+    return {{"summary", f.summary},
+            {"description", f.description},
+            {"location", f.location},
+            {"start", to_rfc3339(f.start)},
+            {"end", to_rfc3339(f.end)},
+            {"timezone", text_or_null(f.timezone)},
+            {"all_day", f.all_day},
+            {"status", f.status == EventStatus::Cancelled ? "cancelled" : "confirmed"}};
+}
+
 nlohmann::json keys_rfc3339(const std::vector<std::string>& keys) {
     auto out = nlohmann::json::array();
     for (const auto& k : keys) out.push_back(recurrence_id_rfc3339(k));
@@ -21,43 +33,30 @@ std::string recurrence_id_rfc3339(const std::string& key) {
 }
 
 nlohmann::json event_json(const Event& e) {
-    nlohmann::json j = {
+    nlohmann::json j = fields_json(e.fields);
+    j.update({
         {"id", e.id},
         {"organizer", e.organizer},
         {"original_uid", e.original_uid},
-        {"summary", e.fields.summary},
-        {"description", e.fields.description},
-        {"location", e.fields.location},
-        {"start", to_rfc3339(e.fields.start)},
-        {"end", to_rfc3339(e.fields.end)},
-        {"timezone", text_or_null(e.fields.timezone)},
-        {"all_day", e.fields.all_day},
         {"floating", e.fields.start.floating},
         {"rrule", text_or_null(e.recurrence.rrule)},
         {"rdate", keys_rfc3339(e.recurrence.rdates)},
         {"exdate", keys_rfc3339(e.recurrence.exdates)},
-        {"status", e.fields.status == EventStatus::Cancelled ? "cancelled" : "confirmed"},
         {"sequence", e.sequence},
         {"organizer_sequence", e.organizer_version.sequence},
         {"last_end", e.last_end ? nlohmann::json(rfc3339_utc(*e.last_end)) : nlohmann::json()},
         {"created_at", rfc3339_utc(e.created_at)},
         {"updated_at", rfc3339_utc(e.updated_at)},
-    };
+    });
     if (e.fields.status == EventStatus::Tentative) j["tentative"] = true;
     if (!e.recurrence_id.empty()) j["recurrence_id"] = recurrence_id_rfc3339(e.recurrence_id);
     if (!e.occurrences.empty()) {
         auto list = nlohmann::json::array();
-        for (const auto& o : e.occurrences)
-            list.push_back({{"recurrence_id", recurrence_id_rfc3339(o.recurrence_id)},
-                            {"status", o.fields.status == EventStatus::Cancelled ? "cancelled"
-                                                                                 : "confirmed"},
-                            {"summary", o.fields.summary},
-                            {"description", o.fields.description},
-                            {"location", o.fields.location},
-                            {"start", to_rfc3339(o.fields.start)},
-                            {"end", to_rfc3339(o.fields.end)},
-                            {"timezone", text_or_null(o.fields.timezone)},
-                            {"all_day", o.fields.all_day}});
+        for (const auto& o : e.occurrences) {
+            nlohmann::json occ = fields_json(o.fields);
+            occ["recurrence_id"] = recurrence_id_rfc3339(o.recurrence_id);
+            list.push_back(std::move(occ));
+        }
         j["occurrences"] = std::move(list);
     }
     return j;

@@ -5,22 +5,53 @@
 namespace cis::store {
 
 namespace {
+
 std::string to_json(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
 std::vector<std::string> from_json(const std::string& s) {
     auto j = nlohmann::json::parse(s, nullptr, false);
     return j.is_array() ? j.get<std::vector<std::string>>() : std::vector<std::string>{};
 }
-EventStatus status_of(const std::string& s) {
-    return event_status_from(s).value_or(EventStatus::Confirmed);
-}
-CalTime cal_time(std::int64_t utc, std::string local, bool all_day, bool floating) {
-    return CalTime{utc, std::move(local), all_day, floating};
+
+// The columns of EventFields, in this order, in both `events` and `occurrences`.
+#define CIS_FIELD_COLUMNS                                                                   \
+    "summary, description, location, start_utc, start_local, end_utc, end_local, timezone, " \
+    "vtimezone, all_day, floating, status"
+constexpr int kFieldColumns = 12;
+
+EventFields read_fields(const Statement& s, int c) {
+    EventFields f;
+    f.summary = s.text(c);
+    f.description = s.text(c + 1);
+    f.location = s.text(c + 2);
+    f.all_day = s.i64(c + 9) != 0;
+    const bool floating = s.i64(c + 10) != 0;
+    f.start = CalTime{s.i64(c + 3), s.text(c + 4), f.all_day, floating};
+    f.end = CalTime{s.i64(c + 5), s.text(c + 6), f.all_day, floating};
+    f.timezone = s.text(c + 7);
+    f.vtimezone = s.text(c + 8);
+    f.status = event_status_from(s.text(c + 11)).value_or(EventStatus::Confirmed);
+    return f;
 }
 
+void bind_fields(Statement& s, int c, const EventFields& f) {
+    s.bind(c, f.summary).bind(c + 1, f.description).bind(c + 2, f.location);
+    s.bind(c + 3, f.start.utc).bind(c + 4, f.start.local);
+    s.bind(c + 5, f.end.utc).bind(c + 6, f.end.local);
+    s.bind(c + 7, f.timezone).bind(c + 8, f.vtimezone).bind(c + 9, f.all_day);
+    s.bind(c + 10, f.start.floating).bind(c + 11, to_string(f.status));
+}
+
+// rrule, rdates, exdates, last_end_utc, sequence, organizer_sequence, organizer_dtstamp
+void bind_rest(Statement& s, int c, const Event& e) {
+    s.bind(c, e.recurrence.rrule).bind(c + 1, to_json(e.recurrence.rdates));
+    s.bind(c + 2, to_json(e.recurrence.exdates)).bind(c + 3, e.last_end).bind(c + 4, e.sequence);
+    s.bind(c + 5, e.organizer_version.sequence).bind(c + 6, e.organizer_version.dtstamp);
+}
+
+// Event columns: 0-3 keys, then the fields, then the rest.
 #define CIS_EVENT_SELECT(where)                                                              \
-    ("SELECT id, organizer, original_uid, recurrence_id, summary, description, location, "   \
-     "start_utc, start_local, end_utc, end_local, timezone, vtimezone, all_day, floating, "   \
-     "rrule, rdates, exdates, last_end_utc, status, sequence, organizer_sequence, "           \
+    ("SELECT id, organizer, original_uid, recurrence_id, " CIS_FIELD_COLUMNS                 \
+     ", rrule, rdates, exdates, last_end_utc, sequence, organizer_sequence, "                \
      "organizer_dtstamp, created_at, updated_at FROM events " where)
 }  // namespace
 
@@ -30,47 +61,29 @@ Event SqliteTx::read_event(Statement& s) {
     e.organizer = s.text(1);
     e.original_uid = s.text(2);
     e.recurrence_id = s.text(3);
-    e.fields.summary = s.text(4);
-    e.fields.description = s.text(5);
-    e.fields.location = s.text(6);
-    const bool all_day = s.i64(13) != 0, floating = s.i64(14) != 0;
-    e.fields.start = cal_time(s.i64(7), s.text(8), all_day, floating);
-    e.fields.end = cal_time(s.i64(9), s.text(10), all_day, floating);
-    e.fields.timezone = s.text(11);
-    e.fields.vtimezone = s.text(12);
-    e.fields.all_day = all_day;
-    e.recurrence.rrule = s.text(15);
-    e.recurrence.rdates = from_json(s.text(16));
-    e.recurrence.exdates = from_json(s.text(17));
-    e.last_end = s.opt_i64(18);
-    e.fields.status = status_of(s.text(19));
-    e.sequence = s.i64(20);
-    e.organizer_version = Version{s.i64(21), s.i64(22)};
-    e.created_at = s.i64(23);
-    e.updated_at = s.i64(24);
+    e.fields = read_fields(s, 4);
+    constexpr int r = 4 + kFieldColumns;
+    e.recurrence.rrule = s.text(r);
+    e.recurrence.rdates = from_json(s.text(r + 1));
+    e.recurrence.exdates = from_json(s.text(r + 2));
+    e.last_end = s.opt_i64(r + 3);
+    e.sequence = s.i64(r + 4);
+    e.organizer_version = Version{s.i64(r + 5), s.i64(r + 6)};
+    e.created_at = s.i64(r + 7);
+    e.updated_at = s.i64(r + 8);
     return e;
 }
 
 void SqliteTx::load_occurrences(Event& e) {
-    auto s = db_.prepare(
-        "SELECT recurrence_id, summary, description, location, start_utc, start_local, end_utc, "
-        "end_local, timezone, vtimezone, all_day, floating, status, organizer_sequence, "
-        "organizer_dtstamp FROM occurrences WHERE event_id = ? ORDER BY recurrence_id");
+    auto s = db_.prepare("SELECT recurrence_id, " CIS_FIELD_COLUMNS
+                         ", organizer_sequence, organizer_dtstamp FROM occurrences "
+                         "WHERE event_id = ? ORDER BY recurrence_id");
     s.bind(1, e.id);
     while (s.step()) {
         Occurrence o;
         o.recurrence_id = s.text(0);
-        o.fields.summary = s.text(1);
-        o.fields.description = s.text(2);
-        o.fields.location = s.text(3);
-        const bool all_day = s.i64(10) != 0, floating = s.i64(11) != 0;
-        o.fields.start = cal_time(s.i64(4), s.text(5), all_day, floating);
-        o.fields.end = cal_time(s.i64(6), s.text(7), all_day, floating);
-        o.fields.timezone = s.text(8);
-        o.fields.vtimezone = s.text(9);
-        o.fields.all_day = all_day;
-        o.fields.status = status_of(s.text(12));
-        o.version = Version{s.i64(13), s.i64(14)};
+        o.fields = read_fields(s, 1);
+        o.version = Version{s.i64(1 + kFieldColumns), s.i64(2 + kFieldColumns)};
         e.occurrences.push_back(std::move(o));
     }
 }
@@ -78,18 +91,12 @@ void SqliteTx::load_occurrences(Event& e) {
 void SqliteTx::write_occurrences(const Event& e) {
     db_.prepare("DELETE FROM occurrences WHERE event_id = ?").bind(1, e.id).run();
     for (const auto& o : e.occurrences) {
-        auto s = db_.prepare(
-            "INSERT INTO occurrences (event_id, recurrence_id, summary, description, location, "
-            "start_utc, start_local, end_utc, end_local, timezone, vtimezone, all_day, floating, "
-            "status, organizer_sequence, organizer_dtstamp) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-        s.bind(1, e.id).bind(2, o.recurrence_id).bind(3, o.fields.summary);
-        s.bind(4, o.fields.description).bind(5, o.fields.location);
-        s.bind(6, o.fields.start.utc).bind(7, o.fields.start.local);
-        s.bind(8, o.fields.end.utc).bind(9, o.fields.end.local);
-        s.bind(10, o.fields.timezone).bind(11, o.fields.vtimezone).bind(12, o.fields.all_day);
-        s.bind(13, o.fields.start.floating).bind(14, to_string(o.fields.status));
-        s.bind(15, o.version.sequence).bind(16, o.version.dtstamp);
+        auto s = db_.prepare("INSERT INTO occurrences (event_id, recurrence_id, " CIS_FIELD_COLUMNS
+                             ", organizer_sequence, organizer_dtstamp) "
+                             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        s.bind(1, e.id).bind(2, o.recurrence_id);
+        bind_fields(s, 3, o.fields);
+        s.bind(3 + kFieldColumns, o.version.sequence).bind(4 + kFieldColumns, o.version.dtstamp);
         s.run();
     }
 }
@@ -142,41 +149,28 @@ std::int64_t SqliteTx::count_upcoming_events(const std::string& organizer, std::
 }
 
 void SqliteTx::insert_event(const Event& e) {
-    auto s = db_.prepare(
-        "INSERT INTO events (id, organizer, original_uid, recurrence_id, summary, description, "
-        "location, start_utc, start_local, end_utc, end_local, timezone, vtimezone, all_day, "
-        "floating, rrule, rdates, exdates, last_end_utc, status, sequence, organizer_sequence, "
-        "organizer_dtstamp, created_at, updated_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    auto s = db_.prepare("INSERT INTO events (id, organizer, original_uid, recurrence_id, " CIS_FIELD_COLUMNS
+                         ", rrule, rdates, exdates, last_end_utc, sequence, organizer_sequence, "
+                         "organizer_dtstamp, created_at, updated_at) "
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, e.id).bind(2, e.organizer).bind(3, e.original_uid).bind(4, e.recurrence_id);
-    s.bind(5, e.fields.summary).bind(6, e.fields.description).bind(7, e.fields.location);
-    s.bind(8, e.fields.start.utc).bind(9, e.fields.start.local);
-    s.bind(10, e.fields.end.utc).bind(11, e.fields.end.local);
-    s.bind(12, e.fields.timezone).bind(13, e.fields.vtimezone).bind(14, e.fields.all_day);
-    s.bind(15, e.fields.start.floating).bind(16, e.recurrence.rrule);
-    s.bind(17, to_json(e.recurrence.rdates)).bind(18, to_json(e.recurrence.exdates));
-    s.bind(19, e.last_end).bind(20, to_string(e.fields.status)).bind(21, e.sequence);
-    s.bind(22, e.organizer_version.sequence).bind(23, e.organizer_version.dtstamp);
-    s.bind(24, e.created_at).bind(25, e.updated_at);
+    bind_fields(s, 5, e.fields);
+    bind_rest(s, 5 + kFieldColumns, e);
+    constexpr int after = 5 + kFieldColumns + 7;
+    s.bind(after, e.created_at).bind(after + 1, e.updated_at);
     s.run();
     write_occurrences(e);
 }
 
 void SqliteTx::update_event(const Event& e) {
     auto s = db_.prepare(
-        "UPDATE events SET summary = ?, description = ?, location = ?, start_utc = ?, "
-        "start_local = ?, end_utc = ?, end_local = ?, timezone = ?, vtimezone = ?, all_day = ?, "
-        "floating = ?, rrule = ?, rdates = ?, exdates = ?, last_end_utc = ?, status = ?, "
-        "sequence = ?, organizer_sequence = ?, organizer_dtstamp = ?, updated_at = ? "
-        "WHERE id = ?");
-    s.bind(1, e.fields.summary).bind(2, e.fields.description).bind(3, e.fields.location);
-    s.bind(4, e.fields.start.utc).bind(5, e.fields.start.local);
-    s.bind(6, e.fields.end.utc).bind(7, e.fields.end.local);
-    s.bind(8, e.fields.timezone).bind(9, e.fields.vtimezone).bind(10, e.fields.all_day);
-    s.bind(11, e.fields.start.floating).bind(12, e.recurrence.rrule);
-    s.bind(13, to_json(e.recurrence.rdates)).bind(14, to_json(e.recurrence.exdates));
-    s.bind(15, e.last_end).bind(16, to_string(e.fields.status)).bind(17, e.sequence);
-    s.bind(18, e.organizer_version.sequence).bind(19, e.organizer_version.dtstamp);
+        "UPDATE events SET summary = ?1, description = ?2, location = ?3, start_utc = ?4, "
+        "start_local = ?5, end_utc = ?6, end_local = ?7, timezone = ?8, vtimezone = ?9, "
+        "all_day = ?10, floating = ?11, status = ?12, rrule = ?13, rdates = ?14, exdates = ?15, "
+        "last_end_utc = ?16, sequence = ?17, organizer_sequence = ?18, organizer_dtstamp = ?19, "
+        "updated_at = ?20 WHERE id = ?21");
+    bind_fields(s, 1, e.fields);
+    bind_rest(s, 1 + kFieldColumns, e);
     s.bind(20, e.updated_at).bind(21, e.id);
     s.run();
     if (db_.changes() != 1) throw std::runtime_error("update of unknown event " + e.id);
