@@ -11,6 +11,7 @@
 #include "app/commands.hpp"
 #include "app/runtime.hpp"
 #include "app/smtp_intake.hpp"
+#include "ical/timezones.hpp"
 
 namespace cis::app {
 
@@ -49,6 +50,7 @@ smtp::ServerOptions smtp_options(const Config& c) {
 int cmd_serve(const Config& c) {
     auto store = open_store(c);
     auto verifier = make_verifier(c);
+    ical::ZoneResolver::warm_up();  // ICU's zone indexes now, not on the first message
     const auto policy = intake_policy(c);
     const unsigned threads = std::max(2u, std::thread::hardware_concurrency());
     // Preparing a message may wait on DNS (DKIM keys): more workers than cores.

@@ -106,7 +106,13 @@ void IntakeWriter::commit(std::deque<Item>& batch) {
         spdlog::error("could not store {} inbound message(s), senders will retry: {}",
                       batch.size(), e.what());
     }
-    for (auto& item : batch) item.done(ok, item.result);
+    for (auto& item : batch) {
+        if (ok)
+            spdlog::debug("inbound {} {}@ from {}: {} — {}", item.result.inbound_id,
+                          to_string(item.prepared.route.mailbox), item.prepared.mail.from_address,
+                          item.result.status, item.result.reason);
+        item.done(ok, item.result);
+    }
 }
 
 }  // namespace cis::services
