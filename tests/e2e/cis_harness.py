@@ -74,6 +74,11 @@ class Cis:
                 self.proc.wait()
         if self.proc:
             self.log.close()
+            # Under ASan/UBSan (make test-asan) a memory error in the server must fail the test.
+            log = self.log_path.read_text(errors="replace")
+            for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+                if marker in log:
+                    raise AssertionError(f"cis serve reported a sanitizer error:\n{log[-6000:]}")
 
     def log_text(self):
         try:
