@@ -17,7 +17,7 @@ namespace {
 
 std::string message() {
     std::ifstream in(std::string(CIS_SHARED_DIR) +
-                     "/corpus/inbound-request/o365-exchange2010-request-series-seq0-real.eml",
+                         "/corpus/inbound-request/o365-exchange2010-request-series-seq0-real.eml",
                      std::ios::binary);
     std::ostringstream s;
     s << in.rdbuf();
@@ -34,7 +34,8 @@ BENCHMARK(BM_MimeParse);
 
 void BM_CalendarParse(benchmark::State& state) {
     const auto mail = cis::mail::parse_inbound(message());
-    for (auto _ : state) benchmark::DoNotOptimize(cis::ical::parse_calendar(mail.calendars[0].text));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(cis::ical::parse_calendar(mail.calendars[0].text));
 }
 BENCHMARK(BM_CalendarParse);
 
@@ -65,7 +66,8 @@ void BM_ApplyBatch(benchmark::State& state) {
     });
     cis::dkim::Verifier verifier({});
     cis::services::Delivery d{"bench", "a@b.c", "create@bench.test", "", message(), 0};
-    const auto prepared = cis::services::prepare(d, kCreate, verifier, [](const std::string&) { return false; });
+    const auto prepared =
+        cis::services::prepare(d, kCreate, verifier, [](const std::string&) { return false; });
     const auto batch = state.range(0);
     for (auto _ : state) {
         store->write([&](cis::store::Tx& tx) {

@@ -20,7 +20,9 @@ std::string valid_address(const std::string& raw) {
     return a;
 }
 
-void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+void print_json(const nlohmann::json& j) {
+    std::cout << j.dump(2) << "\n";
+}
 
 std::int64_t parse_id(const std::string& text) {
     try {
@@ -36,7 +38,8 @@ std::int64_t parse_id(const std::string& text) {
 
 int cmd_migrate(const Config& c) {
     auto store = open_store(c);
-    std::cout << "schema version " << store->schema_version() << " at " << c.database_path() << "\n";
+    std::cout << "schema version " << store->schema_version() << " at " << c.database_path()
+              << "\n";
     return 0;
 }
 
@@ -66,7 +69,8 @@ int cmd_organizer_add(const Config& c, const OrganizerArgs& a) {
     });
     std::cout << "organizer " << o.email << " registered\n";
     if (!o.secret.empty() && (a.generate_secret || !a.secret.empty()))
-        std::cout << "secret address: " << c.mailbox_create << "+" << o.secret << "@" << c.domain << "\n";
+        std::cout << "secret address: " << c.mailbox_create << "+" << o.secret << "@" << c.domain
+                  << "\n";
     return 0;
 }
 
@@ -148,7 +152,9 @@ int cmd_event_show(const Config& c, const ListArgs& a) {
 int cmd_inbound_list(const Config& c, const ListArgs& a) {
     auto store = open_store(c);
     std::vector<store::InboundRecord> list;
-    store->read([&](store::Tx& tx) { list = tx.list_inbound(store::InboundFilter{a.status, a.limit}); });
+    store->read([&](store::Tx& tx) {
+        list = tx.list_inbound(store::InboundFilter{a.status, a.limit});
+    });
     if (a.json) {
         auto j = nlohmann::json::array();
         for (const auto& r : list) j.push_back(services::inbound_json(r));
@@ -156,8 +162,9 @@ int cmd_inbound_list(const Config& c, const ListArgs& a) {
         return 0;
     }
     for (const auto& r : list)
-        std::cout << fmt::format("{:>6}  {}  {:<8} {:<12} {:<30} {}\n", r.id, rfc3339_utc(r.received_at),
-                                 r.mailbox, r.status, r.from_address, r.reason);
+        std::cout << fmt::format("{:>6}  {}  {:<8} {:<12} {:<30} {}\n", r.id,
+                                 rfc3339_utc(r.received_at), r.mailbox, r.status, r.from_address,
+                                 r.reason);
     if (list.empty()) std::cout << "no inbound messages\n";
     return 0;
 }

@@ -1,7 +1,7 @@
 #include "app/cli.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <filesystem>
 #include <functional>
@@ -41,7 +41,8 @@ int run_cli(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough();  // global flags may also follow the command
     GlobalFlags g;
-    app.add_option("--config", g.config_path, "cis.toml to read (default: ./cis.toml if present, or $CIS_CONFIG)");
+    app.add_option("--config", g.config_path,
+                   "cis.toml to read (default: ./cis.toml if present, or $CIS_CONFIG)");
     app.add_option("--data-dir", g.data_dir, "directory of the database and keys (default ./data)");
     app.add_option("--domain", g.domain, "mail domain of this installation");
     app.add_option("--smtp-listen", g.smtp_listen, "HOST:PORT for the SMTP listener");
@@ -54,16 +55,20 @@ int run_cli(int argc, char** argv) {
     };
 
     on(app.add_subcommand("serve", "run the SMTP listener and the workers"), cmd_serve);
-    on(app.add_subcommand("migrate", "apply database migrations and print the schema version"), cmd_migrate);
+    on(app.add_subcommand("migrate", "apply database migrations and print the schema version"),
+       cmd_migrate);
     auto* config = app.add_subcommand("config", "configuration");
     config->require_subcommand(1);
-    on(config->add_subcommand("show", "print the effective configuration as TOML"), cmd_config_show);
+    on(config->add_subcommand("show", "print the effective configuration as TOML"),
+       cmd_config_show);
 
     IngestArgs ingest;
     auto* ingest_cmd = app.add_subcommand(
-        "ingest", "read one message on stdin (for Postfix pipe); exit 0 accepted, 65 bad message, "
-                  "67 unknown recipient, 75 try later");
-    ingest_cmd->add_option("--rcpt", ingest.rcpt, "envelope recipient, e.g. create@example.org")->required();
+        "ingest",
+        "read one message on stdin (for Postfix pipe); exit 0 accepted, 65 bad message, "
+        "67 unknown recipient, 75 try later");
+    ingest_cmd->add_option("--rcpt", ingest.rcpt, "envelope recipient, e.g. create@example.org")
+        ->required();
     ingest_cmd->add_option("--from", ingest.sender, "envelope sender");
     on(ingest_cmd, [&](const Config& c) { return cmd_ingest(c, ingest); });
 
@@ -73,20 +78,25 @@ int run_cli(int argc, char** argv) {
     auto* add = organizer->add_subcommand("add", "register (or update) an organizer");
     add->add_option("email", org.email, "the organizer's address")->required();
     add->add_option("--name", org.name, "display name used in invitations");
-    add->add_option("--trust", org.trust, "how their mail is authenticated: default, dkim, secret, both, none")
+    add->add_option("--trust", org.trust,
+                    "how their mail is authenticated: default, dkim, secret, both, none")
         ->check(CLI::IsMember({"default", "dkim", "secret", "both", "none"}));
     add->add_option("--secret", org.secret, "secret for create+<secret>@ addresses");
-    add->add_flag("--generate-secret", org.generate_secret, "generate a secret and print the address");
-    add->add_option("--event-limit", org.event_limit, "upcoming events allowed (0 = installation default)");
+    add->add_flag("--generate-secret", org.generate_secret,
+                  "generate a secret and print the address");
+    add->add_option("--event-limit", org.event_limit,
+                    "upcoming events allowed (0 = installation default)");
     on(add, [&](const Config& c) { return cmd_organizer_add(c, org); });
     auto* olist = organizer->add_subcommand("list", "list organizers");
     olist->add_flag("--json", org.json, "JSON output");
     on(olist, [&](const Config& c) { return cmd_organizer_list(c, org); });
-    auto* remove = organizer->add_subcommand("remove", "unregister an organizer (their events stay)");
+    auto* remove =
+        organizer->add_subcommand("remove", "unregister an organizer (their events stay)");
     remove->add_option("email", org.email)->required();
     on(remove, [&](const Config& c) { return cmd_organizer_remove(c, org); });
     std::string domain_arg;
-    auto* allow = organizer->add_subcommand("allow-domain", "let every address of a domain organise");
+    auto* allow =
+        organizer->add_subcommand("allow-domain", "let every address of a domain organise");
     allow->add_option("domain", domain_arg)->required();
     on(allow, [&](const Config& c) { return cmd_organizer_allow_domain(c, domain_arg); });
 
@@ -110,7 +120,8 @@ int run_cli(int argc, char** argv) {
     ilist->add_option("--limit", list.limit, "at most this many (default 100)");
     ilist->add_flag("--json", list.json, "JSON output");
     on(ilist, [&](const Config& c) { return cmd_inbound_list(c, list); });
-    auto* ishow = inbound->add_subcommand("show", "one message: outcome, reasons, and with --raw its bytes");
+    auto* ishow =
+        inbound->add_subcommand("show", "one message: outcome, reasons, and with --raw its bytes");
     ishow->add_option("id", list.id, "inbound id")->required();
     ishow->add_flag("--json", list.json, "JSON output");
     ishow->add_flag("--raw", list.raw, "print the message exactly as received");

@@ -2,12 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <functional>
-#include <toml++/toml.h>
 #include <variant>
 
 extern char** environ;
@@ -33,15 +33,21 @@ const std::vector<Binding>& bindings() {
         {"smtp", "hostname", &Config::smtp_hostname, "name in the SMTP greeting (default: domain)"},
         {"smtp", "max_message_size", &Config::smtp_max_message_size, "bytes; larger mail gets 552"},
         {"smtp", "max_connections", &Config::smtp_max_connections, "concurrent SMTP sessions"},
-        {"smtp", "idle_timeout", &Config::smtp_idle_timeout, "seconds before an idle session is closed"},
+        {"smtp", "idle_timeout", &Config::smtp_idle_timeout,
+         "seconds before an idle session is closed"},
         {"smtp", "tls_cert", &Config::smtp_tls_cert, "PEM certificate for STARTTLS"},
         {"smtp", "tls_key", &Config::smtp_tls_key, "PEM private key for STARTTLS"},
         {"http", "listen", &Config::http_listen, "HOST:PORT of the HTTP API"},
-        {"http", "public_url", &Config::public_url, "base URL used in links (default http://<listen>)"},
-        {"inbound", "require_dkim", &Config::require_dkim, "organizers must send DKIM-aligned mail"},
-        {"inbound", "dkim_key_file", &Config::dkim_key_file, "DKIM keys from this file instead of DNS"},
-        {"inbound", "accept_past_events", &Config::accept_past_events, "also create events that are over"},
-        {"inbound", "event_limit", &Config::event_limit, "upcoming events per organizer (0 = no limit)"},
+        {"http", "public_url", &Config::public_url,
+         "base URL used in links (default http://<listen>)"},
+        {"inbound", "require_dkim", &Config::require_dkim,
+         "organizers must send DKIM-aligned mail"},
+        {"inbound", "dkim_key_file", &Config::dkim_key_file,
+         "DKIM keys from this file instead of DNS"},
+        {"inbound", "accept_past_events", &Config::accept_past_events,
+         "also create events that are over"},
+        {"inbound", "event_limit", &Config::event_limit,
+         "upcoming events per organizer (0 = no limit)"},
         {"mailboxes", "create", &Config::mailbox_create, "local part for organizers' invitations"},
         {"mailboxes", "bulk", &Config::mailbox_bulk, "local part for CSV lists"},
         {"mailboxes", "rsvp", &Config::mailbox_rsvp, "local part for replies (and the ORGANIZER)"},
@@ -85,8 +91,8 @@ void assign(Config& c, const Binding& b, const std::string& value) {
                 else if (v == "FALSE" || v == "0" || v == "NO" || v == "OFF")
                     c.*member = false;
                 else
-                    throw ConfigError(fmt::format("{} must be true or false, not \"{}\"",
-                                                  key_label(b), value));
+                    throw ConfigError(
+                        fmt::format("{} must be true or false, not \"{}\"", key_label(b), value));
             } else {
                 std::int64_t n = 0;
                 auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
@@ -142,9 +148,8 @@ void load_file(Config& c, const std::string& path) {
             }
             continue;
         }
-        auto it = std::find_if(bindings().begin(), bindings().end(), [&](const Binding& b) {
-            return !*b.section && b.name == k;
-        });
+        auto it = std::find_if(bindings().begin(), bindings().end(),
+                               [&](const Binding& b) { return !*b.section && b.name == k; });
         if (it == bindings().end()) throw ConfigError(fmt::format("{}: unknown key {}", path, k));
         assign(c, *it, node_text(node, *it, path));
     }
@@ -172,7 +177,8 @@ std::string Config::database_path() const {
 }
 
 std::string Config::effective_public_url() const {
-    if (!public_url.empty()) return public_url.ends_with('/') ? public_url.substr(0, public_url.size() - 1) : public_url;
+    if (!public_url.empty())
+        return public_url.ends_with('/') ? public_url.substr(0, public_url.size() - 1) : public_url;
     return "http://" + http_listen;
 }
 
@@ -180,7 +186,8 @@ void set_key(Config& c, const std::string& section, const std::string& name,
              const std::string& value) {
     for (const auto& b : bindings())
         if (b.section == section && b.name == name) return assign(c, b, value);
-    throw ConfigError(fmt::format("unknown configuration key {}{}", section.empty() ? "" : "[" + section + "] ", name));
+    throw ConfigError(fmt::format("unknown configuration key {}{}",
+                                  section.empty() ? "" : "[" + section + "] ", name));
 }
 
 std::map<std::string, std::string> process_environment() {
@@ -188,7 +195,8 @@ std::map<std::string, std::string> process_environment() {
     for (char** e = environ; e && *e; ++e) {
         std::string kv(*e);
         const auto eq = kv.find('=');
-        if (eq != std::string::npos && kv.starts_with("CIS_")) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+        if (eq != std::string::npos && kv.starts_with("CIS_"))
+            env[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
     return env;
 }

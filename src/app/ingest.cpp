@@ -17,15 +17,15 @@ constexpr int kExOk = 0, kExDataErr = 65, kExNoUser = 67, kExTempFail = 75;
 }
 
 int cmd_ingest(const Config& c, const IngestArgs& a) {
-    const auto route = services::route_recipient(a.rcpt, c.domain,
-                                                 intake_policy(c).mailboxes);
+    const auto route = services::route_recipient(a.rcpt, c.domain, intake_policy(c).mailboxes);
     if (!route) {
         std::cerr << fmt::format("cis ingest: {} is not a mailbox of {} (550 5.1.1)\n", a.rcpt,
                                  c.domain);
         return kExNoUser;
     }
     try {
-        std::string raw((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+        std::string raw((std::istreambuf_iterator<char>(std::cin)),
+                        std::istreambuf_iterator<char>());
         if (raw.empty()) {
             std::cerr << "cis ingest: the message on stdin is empty\n";
             return kExDataErr;
@@ -39,15 +39,17 @@ int cmd_ingest(const Config& c, const IngestArgs& a) {
         auto verifier = make_verifier(c);
         services::Delivery d{"ingest", a.sender, a.rcpt, "", std::move(raw), std::time(nullptr)};
         const auto policy = intake_policy(c);
-        const auto prepared = services::prepare(std::move(d), *route, *verifier, [&](const std::string& sender) {
-            return services::sender_needs_dkim(*store, policy, sender);
-        });
+        const auto prepared =
+            services::prepare(std::move(d), *route, *verifier, [&](const std::string& sender) {
+                return services::sender_needs_dkim(*store, policy, sender);
+            });
         if (prepared.dkim_temporary) {
             std::cerr << "cis ingest: try again later: " << prepared.dkim_reason << "\n";
             return kExTempFail;
         }
         const auto result = services::process_now(*store, prepared, policy, std::time(nullptr));
-        std::cout << fmt::format("inbound {}: {} — {}\n", result.inbound_id, result.status, result.reason);
+        std::cout << fmt::format("inbound {}: {} — {}\n", result.inbound_id, result.status,
+                                 result.reason);
         return result.bad_message ? kExDataErr : kExOk;
     } catch (const std::exception& e) {
         std::cerr << "cis ingest: try again later: " << e.what() << "\n";

@@ -20,8 +20,8 @@ std::unique_ptr<store::Store> open_store(const Config& c) {
 services::IntakePolicy intake_policy(const Config& c) {
     services::IntakePolicy p;
     p.domain = c.domain;
-    p.mailboxes = services::MailboxNames{c.mailbox_create, c.mailbox_bulk, c.mailbox_rsvp,
-                                         c.mailbox_bounce};
+    p.mailboxes =
+        services::MailboxNames{c.mailbox_create, c.mailbox_bulk, c.mailbox_rsvp, c.mailbox_bounce};
     p.require_dkim = c.require_dkim;
     p.accept_past_events = c.accept_past_events;
     p.default_event_limit = c.event_limit;

@@ -22,7 +22,8 @@ std::pair<std::string, unsigned short> split_listen(const std::string& listen, c
     if (colon == std::string::npos)
         throw ConfigError(fmt::format("{} \"{}\" must be HOST:PORT", what, listen));
     std::string host = listen.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
     int port = -1;
     try {
         port = std::stoi(listen.substr(colon + 1));

@@ -12,7 +12,7 @@
 namespace cis::app {
 
 class SmtpIntake final : public smtp::Handler {
-public:
+  public:
     SmtpIntake(services::IntakePolicy policy, store::Store& store, services::IntakeWriter& writer,
                const dkim::Verifier& verifier, boost::asio::thread_pool& workers);
 
@@ -20,7 +20,7 @@ public:
     void deliver(smtp::Envelope env, std::string message,
                  std::function<void(smtp::Reply)> done) override;
 
-private:
+  private:
     const services::IntakePolicy policy_;
     store::Store& store_;
     services::IntakeWriter& writer_;

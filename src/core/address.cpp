@@ -19,8 +19,7 @@ std::string_view trim(std::string_view s) {
 bool ends_with_subdomain(std::string_view sub, std::string_view parent) {
     // A bare top-level domain ("com") is never a parent: anyone could claim it.
     return parent.find('.') != std::string_view::npos && sub.size() > parent.size() + 1 &&
-           sub.ends_with(parent) &&
-           sub[sub.size() - parent.size() - 1] == '.';
+           sub.ends_with(parent) && sub[sub.size() - parent.size() - 1] == '.';
 }
 }  // namespace
 

@@ -4,9 +4,12 @@ namespace cis {
 
 const char* to_string(EventStatus s) {
     switch (s) {
-        case EventStatus::Confirmed: return "confirmed";
-        case EventStatus::Tentative: return "tentative";
-        case EventStatus::Cancelled: return "cancelled";
+        case EventStatus::Confirmed:
+            return "confirmed";
+        case EventStatus::Tentative:
+            return "tentative";
+        case EventStatus::Cancelled:
+            return "cancelled";
     }
     return "confirmed";
 }

@@ -51,15 +51,15 @@ struct Occurrence {
 };
 
 struct Event {
-    std::string id;            // CIS's own opaque id
-    std::string organizer;     // normalised email address
-    std::string original_uid;  // the organizer's UID
+    std::string id;             // CIS's own opaque id
+    std::string organizer;      // normalised email address
+    std::string original_uid;   // the organizer's UID
     std::string recurrence_id;  // set only for a lone occurrence stored as its own event
     EventFields fields;
     Recurrence recurrence;
-    std::vector<Occurrence> occurrences;  // sorted by recurrence_id
-    std::int64_t sequence = 0;            // CIS's outbound SEQUENCE
-    Version organizer_version;            // the newest version applied
+    std::vector<Occurrence> occurrences;   // sorted by recurrence_id
+    std::int64_t sequence = 0;             // CIS's outbound SEQUENCE
+    Version organizer_version;             // the newest version applied
     std::optional<std::int64_t> last_end;  // end of the last instance; empty = endless
     std::int64_t created_at = 0, updated_at = 0;
 };

@@ -86,8 +86,8 @@ std::optional<CivilTime> parse_basic(std::string_view s, bool* is_date, bool* is
 
 std::string format_basic_utc(std::int64_t epoch) {
     const CivilTime c = epoch_to_civil(epoch);
-    return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z", c.year, c.month, c.day, c.hour,
-                       c.minute, c.second);
+    return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z", c.year, c.month, c.day, c.hour, c.minute,
+                       c.second);
 }
 
 std::string rfc3339_utc(std::int64_t epoch) {
@@ -108,8 +108,7 @@ std::string to_rfc3339(const CalTime& t) {
     const CivilTime c = *local;
     const std::int64_t a = offset < 0 ? -offset : offset;
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}", c.year, c.month, c.day,
-                       c.hour, c.minute, c.second, offset < 0 ? '-' : '+', a / 3600,
-                       a % 3600 / 60);
+                       c.hour, c.minute, c.second, offset < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
 }
 
 std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
@@ -120,8 +119,7 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
         return std::nullopt;
     if (s.size() == 10) return valid(t) ? std::optional(civil_to_epoch(t)) : std::nullopt;
     if ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, t.hour) ||
-        s[13] != ':' || !digits(s, 14, 2, t.minute) || s[16] != ':' ||
-        !digits(s, 17, 2, t.second))
+        s[13] != ':' || !digits(s, 14, 2, t.minute) || s[16] != ':' || !digits(s, 17, 2, t.second))
         return std::nullopt;
     std::size_t pos = 19;
     if (pos < s.size() && s[pos] == '.')

@@ -10,8 +10,8 @@
 namespace cis {
 
 struct CalTime {
-    std::int64_t utc = 0;   // seconds since the epoch; for a date: its midnight in UTC
-    std::string local;      // iCalendar basic form: "20240501T100000", "20240501T080000Z", "20240501"
+    std::int64_t utc = 0;  // seconds since the epoch; for a date: its midnight in UTC
+    std::string local;  // iCalendar basic form: "20240501T100000", "20240501T080000Z", "20240501"
     bool is_date = false;   // VALUE=DATE (all-day)
     bool floating = false;  // local time without any zone
 

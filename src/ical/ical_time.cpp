@@ -18,7 +18,11 @@ std::string tzid_of(icalproperty* prop) {
 }  // namespace
 
 CivilTime civil_of(icaltimetype t) {
-    return CivilTime{t.year, t.month, t.day, t.is_date ? 0 : t.hour, t.is_date ? 0 : t.minute,
+    return CivilTime{t.year,
+                     t.month,
+                     t.day,
+                     t.is_date ? 0 : t.hour,
+                     t.is_date ? 0 : t.minute,
                      t.is_date ? 0 : t.second};
 }
 
@@ -105,9 +109,10 @@ CalTime TimeReader::end_of(icalcomponent* c, const ReadTime& start, const std::s
     if (icalproperty* p = icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY)) {
         if (auto end = read(p, icalproperty_get_dtend(p))) {
             if (end->time.utc >= start.time.utc) return end->time;
-            warnings_.push_back(fmt::format("VEVENT {} ends before it starts; its end is taken "
-                                            "as its start",
-                                            uid));
+            warnings_.push_back(
+                fmt::format("VEVENT {} ends before it starts; its end is taken "
+                            "as its start",
+                            uid));
             return start.time;
         }
     }
@@ -116,18 +121,17 @@ CalTime TimeReader::end_of(icalcomponent* c, const ReadTime& start, const std::s
         const icaldurationtype d = icalproperty_get_duration(p);
         if (!d.is_neg) {
             // Days and weeks are nominal (wall-clock) days; hours and below are exact.
-            CivilTime shifted = epoch_to_civil(civil_to_epoch(local) +
-                                               (static_cast<std::int64_t>(d.weeks) * 7 + d.days) *
-                                                   86400);
+            CivilTime shifted = epoch_to_civil(
+                civil_to_epoch(local) + (static_cast<std::int64_t>(d.weeks) * 7 + d.days) * 86400);
             if (auto end = in_zone(shifted, start.time.is_date, start)) {
                 const std::int64_t exact =
                     static_cast<std::int64_t>(d.hours) * 3600 + d.minutes * 60 + d.seconds;
                 if (exact && !end->is_date) {
                     end->utc += exact;
                     if (end->local.ends_with('Z') || end->floating || start.tzid.empty())
-                        end->local = basic_local(epoch_to_civil(civil_to_epoch(shifted) + exact),
-                                                 false) +
-                                     (end->local.ends_with('Z') ? "Z" : "");
+                        end->local =
+                            basic_local(epoch_to_civil(civil_to_epoch(shifted) + exact), false) +
+                            (end->local.ends_with('Z') ? "Z" : "");
                     else if (auto wall = in_zone(epoch_to_civil(civil_to_epoch(shifted) + exact),
                                                  false, start))
                         end->local = wall->local;

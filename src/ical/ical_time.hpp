@@ -23,7 +23,7 @@ struct ReadTime {
 };
 
 class TimeReader {
-public:
+  public:
     TimeReader(icalcomponent* vcalendar, std::vector<std::string>& warnings);
     // The value `t` of property `prop` (its TZID parameter says the zone).
     std::optional<ReadTime> read(icalproperty* prop, icaltimetype t);
@@ -32,7 +32,7 @@ public:
     // DTEND; else DTSTART + DURATION; else RFC 5545's default (a day for dates).
     CalTime end_of(icalcomponent* vevent, const ReadTime& start, const std::string& uid);
 
-private:
+  private:
     std::map<std::string, std::string> vtimezones_;  // TZID → VTIMEZONE text
     std::vector<std::string>& warnings_;
 };

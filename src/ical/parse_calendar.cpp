@@ -103,9 +103,12 @@ std::int64_t read_sequence(icalcomponent* c) {
 
 EventStatus read_status(icalcomponent* c) {
     switch (icalcomponent_get_status(c)) {
-        case ICAL_STATUS_CANCELLED: return EventStatus::Cancelled;
-        case ICAL_STATUS_TENTATIVE: return EventStatus::Tentative;
-        default: return EventStatus::Confirmed;
+        case ICAL_STATUS_CANCELLED:
+            return EventStatus::Cancelled;
+        case ICAL_STATUS_TENTATIVE:
+            return EventStatus::Tentative;
+        default:
+            return EventStatus::Confirmed;
     }
 }
 
@@ -175,10 +178,12 @@ ParsedCalendar parse_calendar(std::string_view text) {
         return out;
     }
     switch (icalcomponent_isa(root.get())) {
-        case ICAL_VCALENDAR_COMPONENT: read_calendar(root.get(), out); break;
+        case ICAL_VCALENDAR_COMPONENT:
+            read_calendar(root.get(), out);
+            break;
         case ICAL_XROOT_COMPONENT:  // several VCALENDARs in one text
-            for (icalcomponent* c = icalcomponent_get_first_component(root.get(),
-                                                                      ICAL_VCALENDAR_COMPONENT);
+            for (icalcomponent* c =
+                     icalcomponent_get_first_component(root.get(), ICAL_VCALENDAR_COMPONENT);
                  c; c = icalcomponent_get_next_component(root.get(), ICAL_VCALENDAR_COMPONENT))
                 read_calendar(c, out);
             break;

@@ -25,9 +25,10 @@ Recurrence read_recurrence(icalcomponent* c, TimeReader& times,
         const icalrecurrencetype rule = icalproperty_get_rrule(p);
         if (rule.freq == ICAL_NO_RECURRENCE) {
             const char* raw = icalproperty_get_value_as_string(p);
-            warnings.push_back(fmt::format("the RRULE \"{}\" could not be read and was ignored",
-                                           raw ? raw : ""));
-        } else if (char* s = icalrecurrencetype_as_string_r(const_cast<icalrecurrencetype*>(&rule))) {
+            warnings.push_back(
+                fmt::format("the RRULE \"{}\" could not be read and was ignored", raw ? raw : ""));
+        } else if (char* s =
+                       icalrecurrencetype_as_string_r(const_cast<icalrecurrencetype*>(&rule))) {
             r.rrule = s;
             free(s);
         }
@@ -61,17 +62,16 @@ std::optional<std::int64_t> last_end(icalcomponent* c, const IncomingEvent& ev,
     const icalrecurrencetype rule = icalproperty_get_rrule(p);
     if (!icaltime_is_null_time(rule.until)) {
         // UNTIL bounds the last start; no need to expand.
-        const std::int64_t until = icaltime_is_utc(rule.until) || rule.until.is_date
-                                       ? civil_to_epoch(civil_of(rule.until))
-                                       : times.in_zone(civil_of(rule.until), false, start)
-                                             .value_or(CalTime{})
-                                             .utc;
+        const std::int64_t until =
+            icaltime_is_utc(rule.until) || rule.until.is_date
+                ? civil_to_epoch(civil_of(rule.until))
+                : times.in_zone(civil_of(rule.until), false, start).value_or(CalTime{}).utc;
         return std::max(last, until + length + (rule.until.is_date ? 86400 : 0));
     }
     if (rule.count <= 0 || rule.count > kMaxExpansion) return std::nullopt;
 
-    icaltimetype dtstart = icalproperty_get_dtstart(
-        icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY));
+    icaltimetype dtstart =
+        icalproperty_get_dtstart(icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY));
     dtstart.zone = nullptr;  // expand in wall-clock time, convert the last one only
     icalrecur_iterator* it = icalrecur_iterator_new(rule, dtstart);
     if (!it) return std::nullopt;

@@ -10,15 +10,24 @@ namespace cis::itip {
 
 const char* to_string(Outcome o) {
     switch (o) {
-        case Outcome::Created: return "created";
-        case Outcome::Updated: return "updated";
-        case Outcome::Reinstated: return "reinstated";
-        case Outcome::Cancelled: return "cancelled";
-        case Outcome::OccurrenceUpdated: return "occurrence_updated";
-        case Outcome::OccurrenceCancelled: return "occurrence_cancelled";
-        case Outcome::Unchanged: return "unchanged";
-        case Outcome::Stale: return "stale";
-        case Outcome::Rejected: return "rejected";
+        case Outcome::Created:
+            return "created";
+        case Outcome::Updated:
+            return "updated";
+        case Outcome::Reinstated:
+            return "reinstated";
+        case Outcome::Cancelled:
+            return "cancelled";
+        case Outcome::OccurrenceUpdated:
+            return "occurrence_updated";
+        case Outcome::OccurrenceCancelled:
+            return "occurrence_cancelled";
+        case Outcome::Unchanged:
+            return "unchanged";
+        case Outcome::Stale:
+            return "stale";
+        case Outcome::Rejected:
+            return "rejected";
     }
     return "rejected";
 }
@@ -60,7 +69,8 @@ std::optional<std::string> refused_method(Method m) {
                 "series again as REQUEST");
         case Method::Unknown:
             return std::string("the calendar's METHOD is not an iTIP method");
-        default: return std::nullopt;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -88,10 +98,9 @@ Occurrence to_occurrence(const IncomingEvent& ev) {
 
 // Puts an occurrence in its sorted place, replacing one with the same key.
 void upsert(std::vector<Occurrence>& list, Occurrence occ) {
-    auto it = std::lower_bound(list.begin(), list.end(), occ.recurrence_id,
-                               [](const Occurrence& o, const std::string& k) {
-                                   return o.recurrence_id < k;
-                               });
+    auto it = std::lower_bound(
+        list.begin(), list.end(), occ.recurrence_id,
+        [](const Occurrence& o, const std::string& k) { return o.recurrence_id < k; });
     if (it != list.end() && it->recurrence_id == occ.recurrence_id)
         *it = std::move(occ);
     else
@@ -130,14 +139,15 @@ Event merge_series(const Event& base, const UidGroup& g) {
     return e;
 }
 
-Decision reject(std::string reason) { return Decision{Outcome::Rejected, std::move(reason), {}}; }
+Decision reject(std::string reason) {
+    return Decision{Outcome::Rejected, std::move(reason), {}};
+}
 
 Decision cancel_series(const IncomingEvent& m, const std::optional<Event>& stored,
                        const Context& ctx) {
     if (!stored)
         return reject(fmt::format(
-            "there is no event with UID {} of yours to cancel (it was never created here)",
-            m.uid));
+            "there is no event with UID {} of yours to cancel (it was never created here)", m.uid));
     if (stored->fields.status == EventStatus::Cancelled)
         return Decision{Outcome::Unchanged, "the event was already cancelled", {}};
     // Outlook for Mac and BlueMind cancel with the SEQUENCE of the last REQUEST and
@@ -188,9 +198,10 @@ Decision cancel_occurrences(const UidGroup& g, const std::optional<Event>& store
                                         "stored version of it",
                                         fmt::join(stale, ", ")),
                             {}};
-        return Decision{Outcome::Unchanged,
-                        fmt::format("occurrence {} was already cancelled", fmt::join(already, ", ")),
-                        {}};
+        return Decision{
+            Outcome::Unchanged,
+            fmt::format("occurrence {} was already cancelled", fmt::join(already, ", ")),
+            {}};
     }
     e.sequence += 1;
     e.updated_at = ctx.now;
@@ -232,8 +243,8 @@ Decision update_occurrences(const UidGroup& g, const Event& stored, const Contex
 Decision create(const UidGroup& g, const std::string& organizer, const Context& ctx) {
     const IncomingEvent& m = *g.master;
     if (m.fields.status == EventStatus::Cancelled)
-        return reject(fmt::format(
-            "this is a cancellation of UID {}, which was never created here", m.uid));
+        return reject(
+            fmt::format("this is a cancellation of UID {}, which was never created here", m.uid));
     if (!ctx.accept_past_events && m.last_end && *m.last_end < ctx.now)
         return reject(fmt::format("the event is over (it ended {}); CIS only takes upcoming events",
                                   rfc3339_utc(*m.last_end)));
@@ -260,24 +271,26 @@ Decision decide(Method method, const UidGroup& g, const std::optional<Event>& st
     }
     const IncomingEvent& first = g.master ? *g.master : *g.overrides.front();
     if (first.fields.start.local.empty())
-        return reject(fmt::format("the VEVENT {} has no readable DTSTART; only a cancellation "
-                                  "may leave it out",
-                                  g.uid));
+        return reject(
+            fmt::format("the VEVENT {} has no readable DTSTART; only a cancellation "
+                        "may leave it out",
+                        g.uid));
     if (!g.master) {
         if (!stored)
-            return reject(fmt::format("the message changes occurrences of UID {}, which was never "
-                                      "created here; send the whole series",
-                                      g.uid));
+            return reject(
+                fmt::format("the message changes occurrences of UID {}, which was never "
+                            "created here; send the whole series",
+                            g.uid));
         return update_occurrences(g, *stored, ctx);
     }
     if (!stored) return create(g, organizer, ctx);
 
     if (g.master->version < stored->organizer_version)
-        return Decision{Outcome::Stale,
-                        fmt::format("this version ({}) is older than the stored one ({})",
-                                    describe(g.master->version),
-                                    describe(stored->organizer_version)),
-                        {}};
+        return Decision{
+            Outcome::Stale,
+            fmt::format("this version ({}) is older than the stored one ({})",
+                        describe(g.master->version), describe(stored->organizer_version)),
+            {}};
     Event e = merge_series(*stored, g);
     if (same_content(e, *stored))
         return Decision{Outcome::Unchanged, "identical to the stored version", {}};

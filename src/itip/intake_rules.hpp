@@ -29,7 +29,7 @@ bool changes_event(Outcome o);
 // The VEVENTs of one calendar that share a UID.
 struct UidGroup {
     std::string uid;
-    const IncomingEvent* master = nullptr;     // no RECURRENCE-ID (or a lone occurrence)
+    const IncomingEvent* master = nullptr;        // no RECURRENCE-ID (or a lone occurrence)
     std::vector<const IncomingEvent*> overrides;  // RECURRENCE-ID instances
 };
 std::vector<UidGroup> group_by_uid(const IncomingCalendar& cal);

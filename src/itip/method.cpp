@@ -29,16 +29,26 @@ Method effective_method(std::string_view body_method, std::string_view mime_para
 
 const char* to_string(Method m) {
     switch (m) {
-        case Method::None: return "none";
-        case Method::Publish: return "PUBLISH";
-        case Method::Request: return "REQUEST";
-        case Method::Reply: return "REPLY";
-        case Method::Add: return "ADD";
-        case Method::Cancel: return "CANCEL";
-        case Method::Refresh: return "REFRESH";
-        case Method::Counter: return "COUNTER";
-        case Method::DeclineCounter: return "DECLINECOUNTER";
-        case Method::Unknown: return "unknown";
+        case Method::None:
+            return "none";
+        case Method::Publish:
+            return "PUBLISH";
+        case Method::Request:
+            return "REQUEST";
+        case Method::Reply:
+            return "REPLY";
+        case Method::Add:
+            return "ADD";
+        case Method::Cancel:
+            return "CANCEL";
+        case Method::Refresh:
+            return "REFRESH";
+        case Method::Counter:
+            return "COUNTER";
+        case Method::DeclineCounter:
+            return "DECLINECOUNTER";
+        case Method::Unknown:
+            return "unknown";
     }
     return "unknown";
 }

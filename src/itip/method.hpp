@@ -7,7 +7,18 @@
 
 namespace cis::itip {
 
-enum class Method { None, Publish, Request, Reply, Add, Cancel, Refresh, Counter, DeclineCounter, Unknown };
+enum class Method {
+    None,
+    Publish,
+    Request,
+    Reply,
+    Add,
+    Cancel,
+    Refresh,
+    Counter,
+    DeclineCounter,
+    Unknown
+};
 
 Method parse_method(std::string_view text);  // case-insensitive, quotes stripped
 Method effective_method(std::string_view body_method, std::string_view mime_param);

@@ -28,7 +28,9 @@ std::string lower(std::string s) {
     return s;
 }
 
-std::string str(const char* s) { return s ? std::string(s) : std::string(); }
+std::string str(const char* s) {
+    return s ? std::string(s) : std::string();
+}
 
 // The part's content with its transfer encoding undone, as raw bytes.
 std::string decoded_bytes(GMimePart* part) {
@@ -102,10 +104,9 @@ struct Walker {
 
     void leaf(GMimeObject* obj, bool forwarded) {
         GMimeContentType* ct = g_mime_object_get_content_type(obj);
-        const std::string type =
-            ct ? lower(str(g_mime_content_type_get_media_type(ct)) + "/" +
-                       str(g_mime_content_type_get_media_subtype(ct)))
-               : std::string();
+        const std::string type = ct ? lower(str(g_mime_content_type_get_media_type(ct)) + "/" +
+                                            str(g_mime_content_type_get_media_subtype(ct)))
+                                    : std::string();
         GMimePart* part = GMIME_PART(obj);
         const std::string filename = str(g_mime_part_get_filename(part));
         if (type == "application/ms-tnef" || type == "application/vnd.ms-tnef" ||
@@ -129,9 +130,8 @@ struct Walker {
             to_utf8(bytes, str(g_mime_object_get_content_type_parameter(obj, "charset"))));
         cal.method_param = str(g_mime_object_get_content_type_parameter(obj, "method"));
         cal.forwarded = forwarded;
-        const bool attachment =
-            !filename.empty() && type != "text/calendar" &&
-            g_mime_object_get_disposition(obj) != nullptr;
+        const bool attachment = !filename.empty() && type != "text/calendar" &&
+                                g_mime_object_get_disposition(obj) != nullptr;
         cal.where = filename.empty() ? type + " part" : "attachment " + filename;
         if (forwarded) cal.where += " of a forwarded message";
         (attachment ? attached_parts : inline_parts).push_back(std::move(cal));
@@ -195,8 +195,9 @@ InboundMessage parse_inbound(std::string_view raw) {
     // Thunderbird and BlueMind send the same calendar inline and attached).
     for (auto* list : {&w.inline_parts, &w.attached_parts})
         for (auto& cal : *list) {
-            const bool seen = std::any_of(msg.calendars.begin(), msg.calendars.end(),
-                                          [&](const CalendarPart& c) { return c.text == cal.text; });
+            const bool seen =
+                std::any_of(msg.calendars.begin(), msg.calendars.end(),
+                            [&](const CalendarPart& c) { return c.text == cal.text; });
             if (!seen) msg.calendars.push_back(std::move(cal));
         }
     return msg;

@@ -11,19 +11,19 @@ namespace cis::mail {
 struct CalendarPart {
     std::string text;          // the iCalendar object, converted to UTF-8
     std::string method_param;  // the MIME method= parameter as written ("" when absent)
-    std::string where;         // for explanations: "text/calendar part", "attachment invite.ics", ...
-    bool forwarded = false;    // found inside a message/rfc822 part
+    std::string where;       // for explanations: "text/calendar part", "attachment invite.ics", ...
+    bool forwarded = false;  // found inside a message/rfc822 part
 };
 
 struct InboundMessage {
     std::string from_address;  // normalised address of the first From: mailbox ("" if none)
     std::string from_name;
-    std::string subject;       // decoded to UTF-8
+    std::string subject;  // decoded to UTF-8
     std::string message_id;
-    std::int64_t date = 0;     // Date: header as epoch seconds, 0 when missing or invalid
-    std::vector<CalendarPart> calendars;  // distinct calendars, inline ones first
-    bool has_tnef = false;                // a winmail.dat / application/ms-tnef part
-    std::vector<std::string> attachments; // names of other attachments, for explanations
+    std::int64_t date = 0;  // Date: header as epoch seconds, 0 when missing or invalid
+    std::vector<CalendarPart> calendars;   // distinct calendars, inline ones first
+    bool has_tnef = false;                 // a winmail.dat / application/ms-tnef part
+    std::vector<std::string> attachments;  // names of other attachments, for explanations
 };
 
 // Parses the message. Never throws on malformed input: what cannot be read is

@@ -10,8 +10,8 @@ namespace cis::mail {
 struct TextMessage {
     std::string from_name, from_address;
     std::string to_name, to_address;
-    std::string subject;    // UTF-8
-    std::string text;       // UTF-8 body, plain text
+    std::string subject;      // UTF-8
+    std::string text;         // UTF-8 body, plain text
     std::string in_reply_to;  // Message-ID (without <>) of the message this answers
     std::string message_id_domain;
     std::int64_t date = 0;  // epoch seconds

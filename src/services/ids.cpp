@@ -30,7 +30,9 @@ std::string random_token(std::size_t bytes) {
     return out;
 }
 
-std::string new_event_id() { return random_token(16); }
+std::string new_event_id() {
+    return random_token(16);
+}
 
 std::string sha256_hex(std::string_view data) {
     unsigned char md[EVP_MAX_MD_SIZE];

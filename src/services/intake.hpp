@@ -25,8 +25,8 @@ namespace cis::services {
 struct IntakePolicy {
     std::string domain = "localhost";
     MailboxNames mailboxes;
-    bool require_dkim = true;          // installation default for organizers with trust "default"
-    bool accept_past_events = false;   // testing and back-filling only
+    bool require_dkim = true;         // installation default for organizers with trust "default"
+    bool accept_past_events = false;  // testing and back-filling only
     std::int64_t default_event_limit = 0;  // upcoming events per organizer; 0 = no limit
     std::string public_url = "http://127.0.0.1:8080";  // for links in notifications
     std::string notification_local = "notification";
@@ -70,7 +70,6 @@ struct IntakeResult {
     bool notified = false;
 };
 
-IntakeResult apply(store::Tx& tx, const Prepared& p, const IntakePolicy& policy,
-                   std::int64_t now);
+IntakeResult apply(store::Tx& tx, const Prepared& p, const IntakePolicy& policy, std::int64_t now);
 
 }  // namespace cis::services

@@ -17,13 +17,13 @@ using itip::Outcome;
 
 // One message to create@, being applied inside the caller's transaction.
 class Application {
-public:
+  public:
     Application(store::Tx& tx, const Prepared& p, const IntakePolicy& policy, std::int64_t now)
         : tx_(tx), p_(p), policy_(policy), now_(now) {}
 
     IntakeResult run();
 
-private:
+  private:
     std::optional<std::string> authorise();  // the reason when the sender may not act
     void apply_calendar(const ical::ParsedCalendar& cal, const mail::CalendarPart& part);
     void apply_group(itip::Method method, const itip::UidGroup& g);
@@ -46,9 +46,8 @@ private:
 
 std::optional<std::string> Application::authorise() {
     const auto& sender = p_.mail.from_address;
-    const std::string trust = organizer_.trust == "default"
-                                  ? (policy_.require_dkim ? "dkim" : "none")
-                                  : organizer_.trust;
+    const std::string trust =
+        organizer_.trust == "default" ? (policy_.require_dkim ? "dkim" : "none") : organizer_.trust;
     if (trust == "dkim" || trust == "both") {
         if (!p_.dkim_checked)
             return fmt::format("DKIM is required for {} but could not be checked", sender);
@@ -81,18 +80,25 @@ itip::Context Application::context() {
 void Application::decide_and_store(itip::Method method, const itip::UidGroup& g,
                                    const std::optional<Event>& stored) {
     const IncomingEvent& first = g.master ? *g.master : *g.overrides.front();
-    EventOutcome out{g.uid, g.master ? g.master->recurrence_id : std::string(),
-                     Outcome::Rejected, "", "", first.fields.summary, first.fields.start,
-                     first.fields.timezone, 0};
+    EventOutcome out{g.uid,
+                     g.master ? g.master->recurrence_id : std::string(),
+                     Outcome::Rejected,
+                     "",
+                     "",
+                     first.fields.summary,
+                     first.fields.start,
+                     first.fields.timezone,
+                     0};
     itip::Decision d = itip::decide(method, g, stored, organizer_.email, context());
     // Google, Thunderbird and Tine send the calendar inline and attached; copies that
     // differ only in formatting decide "unchanged" against the first: report it once.
     const std::string key = g.uid + "\n" + out.recurrence_id;
     if (!seen_.insert(key).second) {
-        const bool repeat = std::any_of(report_.events.begin(), report_.events.end(), [&](const EventOutcome& e) {
-            return e.uid == out.uid && e.recurrence_id == out.recurrence_id && e.outcome == d.outcome &&
-                   e.reason == d.reason;
-        });
+        const bool repeat =
+            std::any_of(report_.events.begin(), report_.events.end(), [&](const EventOutcome& e) {
+                return e.uid == out.uid && e.recurrence_id == out.recurrence_id &&
+                       e.outcome == d.outcome && e.reason == d.reason;
+            });
         if (repeat || d.outcome == Outcome::Unchanged) return;
     }
     out.outcome = d.outcome;
@@ -124,9 +130,9 @@ void Application::apply_group(itip::Method method, const itip::UidGroup& g) {
         std::string reason = *why;
         if (tx_.uid_owned_by_other(organizer_.email, g.uid))
             reason += "; this UID belongs to another organizer's event, which you cannot change";
-        report_.events.push_back(EventOutcome{g.uid, first.recurrence_id, Outcome::Rejected,
-                                              reason, "", first.fields.summary,
-                                              first.fields.start, first.fields.timezone, 0});
+        report_.events.push_back(EventOutcome{g.uid, first.recurrence_id, Outcome::Rejected, reason,
+                                              "", first.fields.summary, first.fields.start,
+                                              first.fields.timezone, 0});
         return;
     }
     if (g.master) {
@@ -180,9 +186,10 @@ std::string no_calendar_reason(const mail::InboundMessage& m) {
                "send the invitation from Outlook to an external address format (iCalendar), or "
                "ask the Exchange administrator to disable TNEF for this domain";
     if (!m.attachments.empty())
-        return fmt::format("no calendar was found in the message (its attachments: {}); invite "
-                           "the address from your calendar or attach an .ics file",
-                           fmt::join(m.attachments, ", "));
+        return fmt::format(
+            "no calendar was found in the message (its attachments: {}); invite "
+            "the address from your calendar or attach an .ics file",
+            fmt::join(m.attachments, ", "));
     return "no calendar was found in the message; invite this address from your calendar "
            "client (or attach an .ics file)";
 }
@@ -254,7 +261,8 @@ IntakeResult Application::run() {
         std::string why = "the calendar contains no usable VEVENT";
         for (const auto& cal : p_.calendars)
             if (!cal.calendar.other_components.empty())
-                why += fmt::format(" (it contains {})", fmt::join(cal.calendar.other_components, ", "));
+                why += fmt::format(" (it contains {})",
+                                   fmt::join(cal.calendar.other_components, ", "));
         if (!report_.warnings.empty()) why += ": " + report_.warnings.front();
         return finish("rejected", why, true);
     }

@@ -51,22 +51,31 @@ namespace {
 
 std::string headline(itip::Outcome o) {
     switch (o) {
-        case itip::Outcome::Created: return "Created";
-        case itip::Outcome::Updated: return "Updated";
-        case itip::Outcome::Reinstated: return "Reinstated";
-        case itip::Outcome::Cancelled: return "Cancelled";
-        case itip::Outcome::OccurrenceUpdated: return "Occurrence updated";
-        case itip::Outcome::OccurrenceCancelled: return "Occurrence cancelled";
-        case itip::Outcome::Unchanged: return "Unchanged";
-        case itip::Outcome::Stale: return "Ignored (older version)";
-        case itip::Outcome::Rejected: return "Rejected";
+        case itip::Outcome::Created:
+            return "Created";
+        case itip::Outcome::Updated:
+            return "Updated";
+        case itip::Outcome::Reinstated:
+            return "Reinstated";
+        case itip::Outcome::Cancelled:
+            return "Cancelled";
+        case itip::Outcome::OccurrenceUpdated:
+            return "Occurrence updated";
+        case itip::Outcome::OccurrenceCancelled:
+            return "Occurrence cancelled";
+        case itip::Outcome::Unchanged:
+            return "Unchanged";
+        case itip::Outcome::Stale:
+            return "Ignored (older version)";
+        case itip::Outcome::Rejected:
+            return "Rejected";
     }
     return "Processed";
 }
 
 std::string describe(const EventOutcome& e, const NotificationContext& ctx) {
-    std::string out = fmt::format("{}: \"{}\"", headline(e.outcome),
-                                  e.summary.empty() ? e.uid : e.summary);
+    std::string out =
+        fmt::format("{}: \"{}\"", headline(e.outcome), e.summary.empty() ? e.uid : e.summary);
     if (!e.start.local.empty())
         out += fmt::format(", starting {}{}", to_rfc3339(e.start),
                            e.timezone.empty() ? "" : " (" + e.timezone + ")");
@@ -78,14 +87,16 @@ std::string describe(const EventOutcome& e, const NotificationContext& ctx) {
         case itip::Outcome::Updated:
         case itip::Outcome::Reinstated:
         case itip::Outcome::OccurrenceUpdated:
-            out += fmt::format("\n  {} attendee(s) who answered Yes or Maybe will receive the update.",
-                               e.recipients);
+            out +=
+                fmt::format("\n  {} attendee(s) who answered Yes or Maybe will receive the update.",
+                            e.recipients);
             break;
         case itip::Outcome::Cancelled:
         case itip::Outcome::OccurrenceCancelled:
             out += fmt::format("\n  {} invitee(s) will receive the cancellation.", e.recipients);
             break;
-        default: break;
+        default:
+            break;
     }
     if (e.outcome == itip::Outcome::Rejected || e.outcome == itip::Outcome::Stale)
         out += fmt::format("\n  UID: {}{}", e.uid,
@@ -97,7 +108,8 @@ std::string subject_of(const IntakeReport& r, const NotificationContext& ctx) {
     if (r.events.empty()) return fmt::format("[CIS] Rejected: {}", ctx.subject);
     if (r.events.size() == 1) {
         const auto& e = r.events.front();
-        return fmt::format("[CIS] {}: {}", headline(e.outcome), e.summary.empty() ? e.uid : e.summary);
+        return fmt::format("[CIS] {}: {}", headline(e.outcome),
+                           e.summary.empty() ? e.uid : e.summary);
     }
     return fmt::format("[CIS] {}", r.reason);
 }
@@ -105,9 +117,9 @@ std::string subject_of(const IntakeReport& r, const NotificationContext& ctx) {
 }  // namespace
 
 std::string build_notification(const IntakeReport& r, const NotificationContext& ctx) {
-    std::string body = fmt::format("Hello{},\n\nCIS processed your message \"{}\".\n\n",
-                                   ctx.organizer_name.empty() ? "" : " " + ctx.organizer_name,
-                                   ctx.subject);
+    std::string body =
+        fmt::format("Hello{},\n\nCIS processed your message \"{}\".\n\n",
+                    ctx.organizer_name.empty() ? "" : " " + ctx.organizer_name, ctx.subject);
     if (r.events.empty()) body += fmt::format("It was not applied: {}.\n", r.reason);
     for (const auto& e : r.events) body += describe(e, ctx) + "\n\n";
     if (!r.warnings.empty()) {

@@ -59,7 +59,10 @@ IntakeResult process_now(store::Store& store, const Prepared& p, const IntakePol
 }
 
 IntakeWriter::IntakeWriter(store::Store& store, IntakePolicy policy, std::size_t max_batch)
-    : store_(store), policy_(std::move(policy)), max_batch_(max_batch), thread_([this] { loop(); }) {}
+    : store_(store),
+      policy_(std::move(policy)),
+      max_batch_(max_batch),
+      thread_([this] { loop(); }) {}
 
 IntakeWriter::~IntakeWriter() {
     {
@@ -103,8 +106,8 @@ void IntakeWriter::commit(std::deque<Item>& batch) {
         });
     } catch (const std::exception& e) {
         ok = false;
-        spdlog::error("could not store {} inbound message(s), senders will retry: {}",
-                      batch.size(), e.what());
+        spdlog::error("could not store {} inbound message(s), senders will retry: {}", batch.size(),
+                      e.what());
     }
     for (auto& item : batch) {
         if (ok)

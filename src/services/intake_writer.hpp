@@ -21,7 +21,7 @@ IntakeResult process_now(store::Store& store, const Prepared& p, const IntakePol
                          std::int64_t now);
 
 class IntakeWriter {
-public:
+  public:
     // ok == false: nothing was stored (temporary failure); the sender should retry.
     using Callback = std::function<void(bool ok, const IntakeResult& result)>;
 
@@ -32,7 +32,7 @@ public:
 
     void submit(Prepared p, Callback done);
 
-private:
+  private:
     struct Item {
         Prepared prepared;
         Callback done;

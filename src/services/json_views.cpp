@@ -3,7 +3,9 @@
 namespace cis::services {
 
 namespace {
-nlohmann::json text_or_null(const std::string& s) { return s.empty() ? nlohmann::json() : nlohmann::json(s); }
+nlohmann::json text_or_null(const std::string& s) {
+    return s.empty() ? nlohmann::json() : nlohmann::json(s);
+}
 
 // What an event and each of its occurrences share.
 nlohmann::json fields_json(const EventFields& f) {
@@ -89,7 +91,8 @@ nlohmann::json inbound_json(const store::InboundRecord& r) {
                         {"event_ids", r.event_ids}};
     auto details = nlohmann::json::parse(r.details, nullptr, false);
     j["details"] = details.is_discarded() ? nlohmann::json::object() : details;
-    j["processed_at"] = r.processed_at ? nlohmann::json(rfc3339_utc(*r.processed_at)) : nlohmann::json();
+    j["processed_at"] =
+        r.processed_at ? nlohmann::json(rfc3339_utc(*r.processed_at)) : nlohmann::json();
     return j;
 }
 

@@ -6,10 +6,14 @@ namespace cis::services {
 
 const char* to_string(Mailbox m) {
     switch (m) {
-        case Mailbox::Create: return "create";
-        case Mailbox::Bulk: return "bulk";
-        case Mailbox::Rsvp: return "rsvp";
-        case Mailbox::Bounce: return "bounce";
+        case Mailbox::Create:
+            return "create";
+        case Mailbox::Bulk:
+            return "bulk";
+        case Mailbox::Rsvp:
+            return "rsvp";
+        case Mailbox::Bounce:
+            return "bounce";
     }
     return "create";
 }

@@ -7,11 +7,14 @@
 namespace cis::store {
 
 namespace {
-sqlite3* handle_of(sqlite3_stmt* s) { return sqlite3_db_handle(s); }
+sqlite3* handle_of(sqlite3_stmt* s) {
+    return sqlite3_db_handle(s);
+}
 
 void check_bind(sqlite3_stmt* s, int rc) {
     if (rc != SQLITE_OK)
-        throw std::runtime_error(fmt::format("SQLite bind failed: {}", sqlite3_errmsg(handle_of(s))));
+        throw std::runtime_error(
+            fmt::format("SQLite bind failed: {}", sqlite3_errmsg(handle_of(s))));
 }
 
 bool temporary(int rc) {
@@ -26,14 +29,16 @@ Statement& Statement::bind(int i, std::int64_t v) {
     return *this;
 }
 Statement& Statement::bind(int i, std::string_view v) {
-    check_bind(s_, sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    check_bind(s_,
+               sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
     return *this;
 }
 Statement& Statement::bind(int i, std::optional<std::int64_t> v) {
     return v ? bind(i, *v) : bind_null(i);
 }
 Statement& Statement::bind_blob(int i, std::string_view v) {
-    check_bind(s_, sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    check_bind(s_,
+               sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
     return *this;
 }
 Statement& Statement::bind_null(int i) {
@@ -45,8 +50,8 @@ bool Statement::step() {
     const int rc = sqlite3_step(s_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    const std::string msg =
-        fmt::format("SQLite error in \"{:.60}\": {}", sqlite3_sql(s_), sqlite3_errmsg(handle_of(s_)));
+    const std::string msg = fmt::format("SQLite error in \"{:.60}\": {}", sqlite3_sql(s_),
+                                        sqlite3_errmsg(handle_of(s_)));
     if (temporary(rc)) throw TemporaryError(msg);
     throw std::runtime_error(msg);
 }
@@ -59,13 +64,14 @@ void Statement::run() {
 std::string Statement::text(int col) const {
     const auto* p = sqlite3_column_blob(s_, col);
     const int n = sqlite3_column_bytes(s_, col);
-    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
+    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n))
+             : std::string();
 }
 
 Database::Database(const std::string& path, int busy_timeout_ms) {
-    const int rc = sqlite3_open_v2(path.c_str(), &db_,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         const std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
         sqlite3_close(db_);

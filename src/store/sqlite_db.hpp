@@ -12,9 +12,12 @@
 namespace cis::store {
 
 class Statement {
-public:
+  public:
     explicit Statement(sqlite3_stmt* s) : s_(s) {}
-    ~Statement() { sqlite3_reset(s_); sqlite3_clear_bindings(s_); }
+    ~Statement() {
+        sqlite3_reset(s_);
+        sqlite3_clear_bindings(s_);
+    }
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
 
@@ -38,24 +41,24 @@ public:
     }
     std::string text(int col) const;
 
-private:
+  private:
     sqlite3_stmt* s_;
 };
 
 class Database {
-public:
+  public:
     Database(const std::string& path, int busy_timeout_ms);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
 
-    void exec(const std::string& sql);       // no parameters, no results
-    Statement prepare(const char* sql);      // cached per connection by the text's address
+    void exec(const std::string& sql);   // no parameters, no results
+    Statement prepare(const char* sql);  // cached per connection by the text's address
     std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
     int changes() const { return sqlite3_changes(db_); }
     [[noreturn]] void fail(int rc, std::string_view what) const;
 
-private:
+  private:
     sqlite3* db_ = nullptr;
     std::map<const char*, sqlite3_stmt*> cache_;
 };

@@ -14,7 +14,7 @@ namespace cis::store {
 namespace {
 
 class SqliteStore final : public Store {
-public:
+  public:
     explicit SqliteStore(SqliteOptions opts)
         : opts_(std::move(opts)), writer_(opts_.path, opts_.busy_timeout_ms) {}
 
@@ -59,7 +59,7 @@ public:
         return version_of(writer_);
     }
 
-private:
+  private:
     static void run_in_transaction(Database& db, const char* begin,
                                    const std::function<void(Tx&)>& fn) {
         db.exec(begin);

@@ -7,7 +7,7 @@
 namespace cis::store {
 
 class SqliteTx final : public Tx {
-public:
+  public:
     explicit SqliteTx(Database& db) : db_(db) {}
 
     void savepoint(const std::function<void()>& fn) override;
@@ -44,7 +44,7 @@ public:
     std::optional<std::string> setting(const std::string& key) override;
     void put_setting(const std::string& key, const std::string& value) override;
 
-private:
+  private:
     Event read_event(Statement& s);
     void load_occurrences(Event& e);
     void write_occurrences(const Event& e);

@@ -6,14 +6,16 @@ namespace cis::store {
 
 namespace {
 
-std::string to_json(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
+std::string to_json(const std::vector<std::string>& v) {
+    return nlohmann::json(v).dump();
+}
 std::vector<std::string> from_json(const std::string& s) {
     auto j = nlohmann::json::parse(s, nullptr, false);
     return j.is_array() ? j.get<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
 // The columns of EventFields, in this order, in both `events` and `occurrences`.
-#define CIS_FIELD_COLUMNS                                                                   \
+#define CIS_FIELD_COLUMNS                                                                    \
     "summary, description, location, start_utc, start_local, end_utc, end_local, timezone, " \
     "vtimezone, all_day, floating, status"
 constexpr int kFieldColumns = 12;
@@ -49,9 +51,9 @@ void bind_rest(Statement& s, int c, const Event& e) {
 }
 
 // Event columns: 0-3 keys, then the fields, then the rest.
-#define CIS_EVENT_SELECT(where)                                                              \
-    ("SELECT id, organizer, original_uid, recurrence_id, " CIS_FIELD_COLUMNS                 \
-     ", rrule, rdates, exdates, last_end_utc, sequence, organizer_sequence, "                \
+#define CIS_EVENT_SELECT(where)                                               \
+    ("SELECT id, organizer, original_uid, recurrence_id, " CIS_FIELD_COLUMNS  \
+     ", rrule, rdates, exdates, last_end_utc, sequence, organizer_sequence, " \
      "organizer_dtstamp, created_at, updated_at FROM events " where)
 }  // namespace
 
@@ -103,8 +105,8 @@ void SqliteTx::write_occurrences(const Event& e) {
 
 std::optional<Event> SqliteTx::find_event(const std::string& organizer, const std::string& uid,
                                           const std::string& recurrence_id) {
-    auto s = db_.prepare(CIS_EVENT_SELECT(
-        "WHERE organizer = ? AND original_uid = ? AND recurrence_id = ?"));
+    auto s = db_.prepare(
+        CIS_EVENT_SELECT("WHERE organizer = ? AND original_uid = ? AND recurrence_id = ?"));
     s.bind(1, organizer).bind(2, uid).bind(3, recurrence_id);
     if (!s.step()) return std::nullopt;
     Event e = read_event(s);
@@ -149,10 +151,11 @@ std::int64_t SqliteTx::count_upcoming_events(const std::string& organizer, std::
 }
 
 void SqliteTx::insert_event(const Event& e) {
-    auto s = db_.prepare("INSERT INTO events (id, organizer, original_uid, recurrence_id, " CIS_FIELD_COLUMNS
-                         ", rrule, rdates, exdates, last_end_utc, sequence, organizer_sequence, "
-                         "organizer_dtstamp, created_at, updated_at) "
-                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    auto s = db_.prepare(
+        "INSERT INTO events (id, organizer, original_uid, recurrence_id, " CIS_FIELD_COLUMNS
+        ", rrule, rdates, exdates, last_end_utc, sequence, organizer_sequence, "
+        "organizer_dtstamp, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, e.id).bind(2, e.organizer).bind(3, e.original_uid).bind(4, e.recurrence_id);
     bind_fields(s, 5, e.fields);
     bind_rest(s, 5 + kFieldColumns, e);

@@ -145,7 +145,8 @@ std::optional<std::string> SqliteTx::inbound_raw(std::int64_t id) {
 }
 
 std::vector<InboundRecord> SqliteTx::list_inbound(const InboundFilter& f) {
-    auto s = db_.prepare(CIS_INBOUND_SELECT("WHERE (?1 = '' OR status = ?1) ORDER BY id DESC LIMIT ?2"));
+    auto s =
+        db_.prepare(CIS_INBOUND_SELECT("WHERE (?1 = '' OR status = ?1) ORDER BY id DESC LIMIT ?2"));
     s.bind(1, f.status).bind(2, static_cast<std::int64_t>(f.limit));
     std::vector<InboundRecord> out;
     while (s.step()) out.push_back(read_inbound(s));

@@ -20,7 +20,7 @@ struct TemporaryError : std::runtime_error {
 
 // Everything done inside one transaction. Reads see the transaction's snapshot.
 class Tx {
-public:
+  public:
     virtual ~Tx() = default;
 
     // Runs fn in a savepoint: on an exception its writes are undone and it rethrows,
@@ -51,7 +51,8 @@ public:
 
     // inbound log
     virtual std::int64_t insert_inbound(const InboundRecord& r, const std::string& raw) = 0;
-    virtual void set_inbound_outcome(const InboundRecord& r) = 0;  // status, reason, organizer, event_ids, details
+    virtual void set_inbound_outcome(
+        const InboundRecord& r) = 0;  // status, reason, organizer, event_ids, details
     virtual std::optional<InboundRecord> find_inbound(std::int64_t id) = 0;
     virtual std::optional<std::string> inbound_raw(std::int64_t id) = 0;
     virtual std::vector<InboundRecord> list_inbound(const InboundFilter& f) = 0;
@@ -66,7 +67,7 @@ public:
 };
 
 class Store {
-public:
+  public:
     virtual ~Store() = default;
     // One write transaction: committed when fn returns, rolled back when it throws.
     // Writers are serialised (also across processes sharing the database).
@@ -79,7 +80,7 @@ public:
 };
 
 struct SqliteOptions {
-    std::string path;            // the database file
+    std::string path;             // the database file
     int busy_timeout_ms = 10000;  // waiting for another process's write
 };
 std::unique_ptr<Store> open_sqlite(const SqliteOptions& opts);

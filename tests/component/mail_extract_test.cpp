@@ -51,7 +51,8 @@ TEST(MailExtract, SameCalendarsWhetherLinesEndInLfOrCrlf) {
             const auto b = parse_inbound(with_crlf(raw));
             // A line-based client fed a file with mixed line ends sends CR CR LF.
             std::string crcrlf = with_crlf(raw);
-            for (std::size_t pos = 0; (pos = crcrlf.find("\r\n", pos)) != std::string::npos; pos += 3)
+            for (std::size_t pos = 0; (pos = crcrlf.find("\r\n", pos)) != std::string::npos;
+                 pos += 3)
                 crcrlf.insert(pos, "\r");
             const auto c = parse_inbound(crcrlf);
             ASSERT_EQ(a.calendars.size(), b.calendars.size()) << path;
@@ -67,24 +68,28 @@ TEST(MailExtract, SameCalendarsWhetherLinesEndInLfOrCrlf) {
 
 TEST(MailExtract, MethodParameterIsReadAsWritten) {
     CIS_REQUIRE_CORPUS();
-    const auto lotus = parse_inbound(test::read_file(test::corpus_dir() / "inbound-request/lotusnotes85-request.eml"));
+    const auto lotus = parse_inbound(
+        test::read_file(test::corpus_dir() / "inbound-request/lotusnotes85-request.eml"));
     ASSERT_FALSE(lotus.calendars.empty());
     EXPECT_EQ(lotus.calendars[0].method_param, "REQUEST");  // quoted on the wire
-    const auto apple = parse_inbound(test::read_file(test::corpus_dir() / "inbound-request/apple-ical5-mail-request-seq3.eml"));
+    const auto apple = parse_inbound(
+        test::read_file(test::corpus_dir() / "inbound-request/apple-ical5-mail-request-seq3.eml"));
     ASSERT_FALSE(apple.calendars.empty());
     EXPECT_EQ(apple.calendars[0].method_param, "");  // Apple sends none
 }
 
 TEST(MailExtract, TnefIsRecognised) {
     CIS_REQUIRE_CORPUS();
-    const auto msg = parse_inbound(test::read_file(test::corpus_dir() / "odd/thunderbird-forwarded-winmail-dat-tnef.eml"));
+    const auto msg = parse_inbound(
+        test::read_file(test::corpus_dir() / "odd/thunderbird-forwarded-winmail-dat-tnef.eml"));
     EXPECT_TRUE(msg.has_tnef);
     EXPECT_TRUE(msg.calendars.empty());
 }
 
 TEST(MailExtract, IdenticalInlineAndAttachedCopiesCountOnce) {
     CIS_REQUIRE_CORPUS();
-    for (const char* name : {"inbound-request/google-request-2012.eml", "inbound-request/google-meet-request-html.eml"}) {
+    for (const char* name : {"inbound-request/google-request-2012.eml",
+                             "inbound-request/google-meet-request-html.eml"}) {
         const auto msg = parse_inbound(test::read_file(test::corpus_dir() / name));
         EXPECT_EQ(msg.calendars.size(), 1u) << name;
     }
@@ -93,7 +98,8 @@ TEST(MailExtract, IdenticalInlineAndAttachedCopiesCountOnce) {
 TEST(MailExtract, ForwardedMessageCalendarIsFound) {
     const std::string raw =
         "From: Org <org@example.com>\r\nSubject: Fwd\r\nMIME-Version: 1.0\r\n"
-        "Content-Type: multipart/mixed; boundary=b1\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nsee below\r\n"
+        "Content-Type: multipart/mixed; boundary=b1\r\n\r\n--b1\r\nContent-Type: "
+        "text/plain\r\n\r\nsee below\r\n"
         "--b1\r\nContent-Type: message/rfc822\r\n\r\nFrom: x@y.z\r\nSubject: inner\r\n"
         "Content-Type: text/calendar; method=REQUEST; charset=utf-8\r\n\r\n"
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:fwd-1\r\n"
@@ -107,8 +113,13 @@ TEST(MailExtract, ForwardedMessageCalendarIsFound) {
 
 TEST(MailExtract, DeclaredCharsetsAreConvertedAndUtf16Recognised) {
     EXPECT_EQ(to_utf8("caf\xe9", "iso-8859-1"), "caf\xc3\xa9");
-    EXPECT_EQ(to_utf8("caf\xc3\xa9", "us-ascii"), "caf\xc3\xa9") << "UTF-8 mislabelled US-ASCII is kept";
-    EXPECT_EQ(to_utf8(std::string("\xff\xfe" "B\0E\0G\0", 8), ""), "BEG");
+    EXPECT_EQ(to_utf8("caf\xc3\xa9", "us-ascii"), "caf\xc3\xa9")
+        << "UTF-8 mislabelled US-ASCII is kept";
+    EXPECT_EQ(to_utf8(std::string("\xff\xfe"
+                                  "B\0E\0G\0",
+                                  8),
+                      ""),
+              "BEG");
     EXPECT_EQ(to_utf8("\xe9t\xe9", ""), "\xc3\xa9t\xc3\xa9") << "undeclared 8-bit → windows-1252";
     EXPECT_EQ(sanitize_utf8("a\xc3("), "a\xef\xbf\xbd(");
     EXPECT_TRUE(is_valid_utf8("\xf0\x9f\x8e\x89"));
@@ -116,8 +127,9 @@ TEST(MailExtract, DeclaredCharsetsAreConvertedAndUtf16Recognised) {
 }
 
 TEST(MailExtract, GarbageNeverThrows) {
-    for (const std::string& raw : {std::string(), std::string("\0\0\0", 3), std::string(5000, '\n'),
-                                  std::string("Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n--x\r\n")})
+    for (const std::string& raw :
+         {std::string(), std::string("\0\0\0", 3), std::string(5000, '\n'),
+          std::string("Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n--x\r\n")})
         EXPECT_NO_THROW(parse_inbound(raw));
 }
 

@@ -11,7 +11,7 @@ namespace cis::store {
 namespace {
 
 class SqliteStoreTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         dir_ = std::filesystem::temp_directory_path() /
                ("cis-store-test-" + std::to_string(::getpid()) + "-" +
@@ -135,7 +135,9 @@ TEST_F(SqliteStoreTest, TwoStoresOnOneFileSerialiseTheirWriters) {
     auto second = open_sqlite({(dir_ / "cis.sqlite3").string()});
     auto writer = [](Store& s, const std::string& prefix) {
         for (int i = 0; i < 50; ++i)
-            s.write([&](Tx& tx) { tx.insert_event(sample(prefix + std::to_string(i), prefix + std::to_string(i))); });
+            s.write([&](Tx& tx) {
+                tx.insert_event(sample(prefix + std::to_string(i), prefix + std::to_string(i)));
+            });
     };
     std::thread a(writer, std::ref(*store_), "a");
     std::thread b(writer, std::ref(*second), "b");

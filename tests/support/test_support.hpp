@@ -14,8 +14,8 @@ std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir);
 
 }  // namespace cis::test
 
-#define CIS_REQUIRE_CORPUS()                                                              \
-    do {                                                                                  \
-        if (::cis::test::corpus_dir().empty())                                            \
-            GTEST_SKIP() << "../shared/corpus is absent: corpus-based test skipped";      \
+#define CIS_REQUIRE_CORPUS()                                                         \
+    do {                                                                             \
+        if (::cis::test::corpus_dir().empty())                                       \
+            GTEST_SKIP() << "../shared/corpus is absent: corpus-based test skipped"; \
     } while (0)

@@ -26,7 +26,9 @@ IncomingEvent vevent(std::int64_t seq, std::int64_t stamp, std::string summary =
     return e;
 }
 
-UidGroup group(const IncomingEvent& master) { return UidGroup{master.uid, &master, {}}; }
+UidGroup group(const IncomingEvent& master) {
+    return UidGroup{master.uid, &master, {}};
+}
 
 Context ctx() {
     Context c;
@@ -56,7 +58,8 @@ TEST(IntakeRules, NewUidIsCreatedWithCisSequenceZero) {
 
 TEST(IntakeRules, PublishAndNoMethodAlsoCreate) {
     const auto m = vevent(0, 100);
-    EXPECT_EQ(decide(Method::Publish, group(m), std::nullopt, kOrg, ctx()).outcome, Outcome::Created);
+    EXPECT_EQ(decide(Method::Publish, group(m), std::nullopt, kOrg, ctx()).outcome,
+              Outcome::Created);
     EXPECT_EQ(decide(Method::None, group(m), std::nullopt, kOrg, ctx()).outcome, Outcome::Created);
 }
 
@@ -192,8 +195,7 @@ TEST(IntakeRules, SeriesUpdateKeepsEarlierCancelledOccurrences) {
     auto master = vevent(0, 100);
     master.recurrence.rrule = "FREQ=WEEKLY";
     Event stored = stored_from(master);
-    stored.occurrences.push_back(
-        Occurrence{"20300325T090000Z", master.fields, Version{1, 150}});
+    stored.occurrences.push_back(Occurrence{"20300325T090000Z", master.fields, Version{1, 150}});
     stored.occurrences[0].fields.status = EventStatus::Cancelled;
     const auto renamed = [&] {
         auto m = vevent(2, 300, "Renamed series");
@@ -220,10 +222,12 @@ TEST(IntakeRules, PastEventIsRejectedUnlessAllowed) {
     EXPECT_NE(d.reason.find("over"), std::string::npos) << d.reason;
     Context allow = ctx();
     allow.accept_past_events = true;
-    EXPECT_EQ(decide(Method::Request, group(m), std::nullopt, kOrg, allow).outcome, Outcome::Created);
+    EXPECT_EQ(decide(Method::Request, group(m), std::nullopt, kOrg, allow).outcome,
+              Outcome::Created);
     // An endless series is never over.
     m.last_end.reset();
-    EXPECT_EQ(decide(Method::Request, group(m), std::nullopt, kOrg, ctx()).outcome, Outcome::Created);
+    EXPECT_EQ(decide(Method::Request, group(m), std::nullopt, kOrg, ctx()).outcome,
+              Outcome::Created);
 }
 
 TEST(IntakeRules, OverLimitOrganizerIsRejected) {
@@ -238,7 +242,8 @@ TEST(IntakeRules, OverLimitOrganizerIsRejected) {
 
 TEST(IntakeRules, AttendeeMethodsAreRefused) {
     const auto m = vevent(0, 100);
-    for (Method method : {Method::Reply, Method::Counter, Method::Refresh, Method::DeclineCounter}) {
+    for (Method method :
+         {Method::Reply, Method::Counter, Method::Refresh, Method::DeclineCounter}) {
         const Decision d = decide(method, group(m), std::nullopt, kOrg, ctx());
         EXPECT_EQ(d.outcome, Outcome::Rejected) << to_string(method);
         EXPECT_NE(d.reason.find("attendee"), std::string::npos) << d.reason;
@@ -264,7 +269,8 @@ TEST(IntakeRules, OrganizerMustBeTheSenderOrItsDelegate) {
     EXPECT_FALSE(organizer_mismatch(m, "assistant@example.com"));
     m.organizer.clear();
     m.organizer_raw.clear();
-    EXPECT_FALSE(organizer_mismatch(m, "anyone@example.com")) << "no ORGANIZER: the sender organises";
+    EXPECT_FALSE(organizer_mismatch(m, "anyone@example.com"))
+        << "no ORGANIZER: the sender organises";
     m.organizer_raw = "/123/principal/";
     EXPECT_TRUE(organizer_mismatch(m, "anyone@example.com"));
 }

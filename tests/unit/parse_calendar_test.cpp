@@ -47,28 +47,30 @@ TEST(ParseCalendar, DurationGivesTheEnd) {
 }
 
 TEST(ParseCalendar, RecurrenceAndItsEnd) {
-    const auto r = parse_calendar(cal(vevent(
-        "DTSTART:20300601T100000Z\r\nDTEND:20300601T110000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
-        "EXDATE:20300608T100000Z\r\n")));
+    const auto r = parse_calendar(cal(
+        vevent("DTSTART:20300601T100000Z\r\nDTEND:20300601T110000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
+               "EXDATE:20300608T100000Z\r\n")));
     const auto& e = r.calendar.events.at(0);
     EXPECT_EQ(e.recurrence.rrule, "FREQ=WEEKLY;COUNT=3");
     EXPECT_EQ(e.recurrence.exdates, std::vector<std::string>{"20300608T100000Z"});
     ASSERT_TRUE(e.last_end);
     EXPECT_EQ(*e.last_end, e.fields.end.utc + 14 * 86400) << "third instance, two weeks on";
-    const auto endless = parse_calendar(cal(vevent("DTSTART:20300601T100000Z\r\nRRULE:FREQ=DAILY\r\n")));
+    const auto endless =
+        parse_calendar(cal(vevent("DTSTART:20300601T100000Z\r\nRRULE:FREQ=DAILY\r\n")));
     EXPECT_FALSE(endless.calendar.events.at(0).last_end);
 }
 
 TEST(ParseCalendar, RecurrenceIdIsACanonicalUtcKey) {
-    const auto r = parse_calendar(cal(vevent(
-        "RECURRENCE-ID;TZID=Europe/Berlin:20300608T100000\r\nDTSTART;TZID=Europe/Berlin:20300608T110000\r\n")));
+    const auto r = parse_calendar(
+        cal(vevent("RECURRENCE-ID;TZID=Europe/Berlin:20300608T100000\r\nDTSTART;TZID=Europe/"
+                   "Berlin:20300608T110000\r\n")));
     EXPECT_EQ(r.calendar.events.at(0).recurrence_id, "20300608T080000Z");
 }
 
 TEST(ParseCalendar, TextIsUnescapedAndDoubleEscapingRepaired) {
-    const auto r = parse_calendar(cal(vevent(
-        "DTSTART:20300601T100000Z\r\nSUMMARY:A\\, B\\; C\r\nDESCRIPTION:line1\\nline2\r\n"
-        "LOCATION:Hall\\\\, Paris\r\n")));
+    const auto r = parse_calendar(cal(
+        vevent("DTSTART:20300601T100000Z\r\nSUMMARY:A\\, B\\; C\r\nDESCRIPTION:line1\\nline2\r\n"
+               "LOCATION:Hall\\\\, Paris\r\n")));
     const auto& f = r.calendar.events.at(0).fields;
     EXPECT_EQ(f.summary, "A, B; C");
     EXPECT_EQ(f.description, "line1\nline2");
@@ -76,7 +78,8 @@ TEST(ParseCalendar, TextIsUnescapedAndDoubleEscapingRepaired) {
 }
 
 TEST(ParseCalendar, MissingUidIsExplainedAndMissingStartKeptForCancel) {
-    const auto no_uid = parse_calendar(cal("BEGIN:VEVENT\r\nDTSTART:20300601T100000Z\r\nEND:VEVENT\r\n"));
+    const auto no_uid =
+        parse_calendar(cal("BEGIN:VEVENT\r\nDTSTART:20300601T100000Z\r\nEND:VEVENT\r\n"));
     EXPECT_TRUE(no_uid.calendar.events.empty());
     ASSERT_FALSE(no_uid.warnings.empty());
     EXPECT_NE(no_uid.warnings[0].find("without UID"), std::string::npos);
@@ -87,7 +90,8 @@ TEST(ParseCalendar, MissingUidIsExplainedAndMissingStartKeptForCancel) {
 
 TEST(ParseCalendar, OtherAndNonStandardComponentsAreNamed) {
     // Found by the intake fuzzer: an X- component has no libical name.
-    const auto r = parse_calendar(cal("BEGIN:VTODO\r\nUID:t\r\nEND:VTODO\r\nBEGIN:X-THING\r\nEND:X-THING\r\n"));
+    const auto r = parse_calendar(
+        cal("BEGIN:VTODO\r\nUID:t\r\nEND:VTODO\r\nBEGIN:X-THING\r\nEND:X-THING\r\n"));
     EXPECT_TRUE(r.calendar.events.empty());
     ASSERT_EQ(r.calendar.other_components.size(), 2u);
     EXPECT_EQ(r.calendar.other_components[0], "VTODO");
@@ -105,8 +109,9 @@ TEST(ParseCalendar, UnknownZoneWithoutDefinitionIsFloatingWithWarning) {
 }
 
 TEST(ParseCalendar, GarbageGivesAnErrorNotACrash) {
-    for (const std::string& text : {std::string(), std::string("hello"), std::string("BEGIN:VCALENDAR\r\n"),
-                                    std::string("\0\0\0\0", 4), std::string(100000, 'A')})
+    for (const std::string& text :
+         {std::string(), std::string("hello"), std::string("BEGIN:VCALENDAR\r\n"),
+          std::string("\0\0\0\0", 4), std::string(100000, 'A')})
         EXPECT_NO_THROW(parse_calendar(text));
 }
 
