@@ -24,6 +24,32 @@ void print_json(const nlohmann::json& j) {
     std::cout << j.dump(2) << "\n";
 }
 
+// A listing: {"<key>": [...]} with --json, else one line per item (or `empty` when none).
+template <typename T, typename ToJson, typename ToLine>
+int print_list(const std::vector<T>& items, bool json, const char* key, ToJson to_json,
+               ToLine to_line, const char* empty) {
+    if (json) {
+        auto list = nlohmann::json::array();
+        for (const auto& item : items) list.push_back(to_json(item));
+        print_json({{key, list}});
+        return 0;
+    }
+    for (const auto& item : items) std::cout << to_line(item) << "\n";
+    if (items.empty()) std::cout << empty << "\n";
+    return 0;
+}
+
+// One object: as JSON, or "key value" lines.
+int print_object(const nlohmann::json& j, bool json) {
+    if (json) {
+        print_json(j);
+        return 0;
+    }
+    for (const auto& [k, v] : j.items())
+        std::cout << fmt::format("{:<19} {}\n", k, v.is_string() ? v.get<std::string>() : v.dump());
+    return 0;
+}
+
 std::int64_t parse_id(const std::string& text) {
     try {
         std::size_t used = 0;
@@ -78,16 +104,12 @@ int cmd_organizer_list(const Config& c, const OrganizerArgs& a) {
     auto store = open_store(c);
     std::vector<store::Organizer> list;
     store->read([&](store::Tx& tx) { list = tx.list_organizers(); });
-    if (a.json) {
-        auto j = nlohmann::json::array();
-        for (const auto& o : list) j.push_back(services::organizer_json(o));
-        print_json({{"organizers", j}});
-        return 0;
-    }
-    for (const auto& o : list)
-        std::cout << fmt::format("{:<40} {:<24} trust={}\n", o.email, o.name, o.trust);
-    if (list.empty()) std::cout << "no organizers; add one with: cis organizer add EMAIL\n";
-    return 0;
+    return print_list(
+        list, a.json, "organizers", services::organizer_json,
+        [](const store::Organizer& o) {
+            return fmt::format("{:<40} {:<24} trust={}", o.email, o.name, o.trust);
+        },
+        "no organizers; add one with: cis organizer add EMAIL");
 }
 
 int cmd_organizer_remove(const Config& c, const OrganizerArgs& a) {
@@ -118,17 +140,13 @@ int cmd_event_list(const Config& c, const ListArgs& a) {
     f.organizer = a.organizer.empty() ? "" : valid_address(a.organizer);
     f.limit = a.limit;
     store->read([&](store::Tx& tx) { events = tx.list_events(f); });
-    if (a.json) {
-        auto j = nlohmann::json::array();
-        for (const auto& e : events) j.push_back(services::event_json(e));
-        print_json({{"events", j}});
-        return 0;
-    }
-    for (const auto& e : events)
-        std::cout << fmt::format("{}  {:<9} {:<26} {:<28} {}\n", e.id, to_string(e.fields.status),
-                                 to_rfc3339(e.fields.start), e.organizer, e.fields.summary);
-    if (events.empty()) std::cout << "no events\n";
-    return 0;
+    return print_list(
+        events, a.json, "events", services::event_json,
+        [](const Event& e) {
+            return fmt::format("{}  {:<9} {:<26} {:<28} {}", e.id, to_string(e.fields.status),
+                               to_rfc3339(e.fields.start), e.organizer, e.fields.summary);
+        },
+        "no events");
 }
 
 int cmd_event_show(const Config& c, const ListArgs& a) {
@@ -139,14 +157,7 @@ int cmd_event_show(const Config& c, const ListArgs& a) {
         std::cerr << "cis: no event with id " << a.id << "\n";
         return 1;
     }
-    const auto j = services::event_json(*e);
-    if (a.json) {
-        print_json(j);
-        return 0;
-    }
-    for (const auto& [k, v] : j.items())
-        std::cout << fmt::format("{:<19} {}\n", k, v.is_string() ? v.get<std::string>() : v.dump());
-    return 0;
+    return print_object(services::event_json(*e), a.json);
 }
 
 int cmd_inbound_list(const Config& c, const ListArgs& a) {
@@ -155,18 +166,14 @@ int cmd_inbound_list(const Config& c, const ListArgs& a) {
     store->read([&](store::Tx& tx) {
         list = tx.list_inbound(store::InboundFilter{a.status, a.limit});
     });
-    if (a.json) {
-        auto j = nlohmann::json::array();
-        for (const auto& r : list) j.push_back(services::inbound_json(r));
-        print_json({{"inbound", j}});
-        return 0;
-    }
-    for (const auto& r : list)
-        std::cout << fmt::format("{:>6}  {}  {:<8} {:<12} {:<30} {}\n", r.id,
-                                 rfc3339_utc(r.received_at), r.mailbox, r.status, r.from_address,
-                                 r.reason);
-    if (list.empty()) std::cout << "no inbound messages\n";
-    return 0;
+    return print_list(
+        list, a.json, "inbound", services::inbound_json,
+        [](const store::InboundRecord& r) {
+            return fmt::format("{:>6}  {}  {:<8} {:<12} {:<30} {}", r.id,
+                               rfc3339_utc(r.received_at), r.mailbox, r.status, r.from_address,
+                               r.reason);
+        },
+        "no inbound messages");
 }
 
 int cmd_inbound_show(const Config& c, const ListArgs& a) {
@@ -186,30 +193,20 @@ int cmd_inbound_show(const Config& c, const ListArgs& a) {
         std::cout << *raw;
         return 0;
     }
-    const auto j = services::inbound_json(*r);
-    if (a.json) {
-        print_json(j);
-        return 0;
-    }
-    for (const auto& [k, v] : j.items())
-        std::cout << fmt::format("{:<13} {}\n", k, v.is_string() ? v.get<std::string>() : v.dump());
-    return 0;
+    return print_object(services::inbound_json(*r), a.json);
 }
 
 int cmd_outbox_list(const Config& c, const ListArgs& a) {
     auto store = open_store(c);
     std::vector<store::OutboxMessage> list;
     store->read([&](store::Tx& tx) { list = tx.list_outbox(a.limit); });
-    if (a.json) {
-        auto j = nlohmann::json::array();
-        for (const auto& m : list) j.push_back(services::outbox_json(m, true));
-        print_json({{"outbox", j}});
-        return 0;
-    }
-    for (const auto& m : list)
-        std::cout << fmt::format("{:>6}  {:<12} {:<8} {}\n", m.id, m.kind, m.state, m.rcpt);
-    if (list.empty()) std::cout << "the outbox is empty\n";
-    return 0;
+    return print_list(
+        list, a.json, "outbox",
+        [](const store::OutboxMessage& m) { return services::outbox_json(m, true); },
+        [](const store::OutboxMessage& m) {
+            return fmt::format("{:>6}  {:<12} {:<8} {}", m.id, m.kind, m.state, m.rcpt);
+        },
+        "the outbox is empty");
 }
 
 }  // namespace cis::app

@@ -189,9 +189,8 @@ awaitable<bool> Session::fill() {
     co_return true;
 }
 
-awaitable<bool> Session::flush() {
-    if (out_.empty()) co_return true;
-    arm(opts_.idle_timeout);
+awaitable<bool> Session::write_out(Clock::duration timeout) {
+    arm(timeout);
     error_code ec;
     if (tls_) {
         co_await asio::async_write(*tls_, asio::buffer(out_),
@@ -205,20 +204,17 @@ awaitable<bool> Session::flush() {
     co_return !ec;
 }
 
+awaitable<bool> Session::flush() {
+    if (out_.empty()) co_return true;
+    co_return co_await write_out(opts_.idle_timeout);
+}
+
 awaitable<void> Session::goodbye(const Reply& r) {
     out_.clear();  // anything unsent is moot now
     queue(r);
-    error_code ec;
-    arm(std::min<Clock::duration>(opts_.idle_timeout, kGoodbyeTimeout));
-    if (tls_) {
-        co_await asio::async_write(*tls_, asio::buffer(out_),
-                                   asio::redirect_error(asio::use_awaitable, ec));
-    } else {
-        co_await asio::async_write(socket_, asio::buffer(out_),
-                                   asio::redirect_error(asio::use_awaitable, ec));
-    }
-    disarm();
-    out_.clear();
+    // A named local, not a temporary inside co_await (see the GCC 12 note above).
+    const Clock::duration timeout = std::min<Clock::duration>(opts_.idle_timeout, kGoodbyeTimeout);
+    co_await write_out(timeout);
 }
 
 awaitable<std::optional<Line>> Session::read_line() {

@@ -78,6 +78,8 @@ class Session : public std::enable_shared_from_this<Session> {
     // I/O primitives; false/nullopt means the connection is over.
     boost::asio::awaitable<std::optional<Line>> read_line();
     boost::asio::awaitable<bool> fill();
+    // Writes the queued replies within `timeout`; false when the peer is gone.
+    boost::asio::awaitable<bool> write_out(Clock::duration timeout);
     boost::asio::awaitable<bool> flush();
     boost::asio::awaitable<void> goodbye(const Reply& r);
     void arm(Clock::duration d);
