@@ -59,7 +59,8 @@ int cmd_serve(const Config& c) {
 
     boost::asio::io_context io;
     boost::asio::thread_pool workers(workers_count);
-    services::IntakeWriter writer(*store, policy);
+    store::GroupCommitter committer(*store);
+    services::IntakeWriter writer(committer, policy);
     SmtpIntake intake(policy, *store, writer, *verifier, workers);
     smtp::Server smtp_server(io, smtp_options(c), intake);
     smtp_server.start();

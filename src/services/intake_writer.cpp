@@ -58,64 +58,29 @@ IntakeResult process_now(store::Store& store, const Prepared& p, const IntakePol
     return result;
 }
 
-IntakeWriter::IntakeWriter(store::Store& store, IntakePolicy policy, std::size_t max_batch)
-    : store_(store),
-      policy_(std::move(policy)),
-      max_batch_(max_batch),
-      thread_([this] { loop(); }) {}
-
-IntakeWriter::~IntakeWriter() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-}
-
 void IntakeWriter::submit(Prepared p, Callback done) {
-    {
-        std::lock_guard lock(mutex_);
-        queue_.push_back(Item{std::move(p), std::move(done), {}});
-    }
-    wake_.notify_one();
-}
-
-void IntakeWriter::loop() {
-    for (;;) {
-        std::deque<Item> batch;
-        {
-            std::unique_lock lock(mutex_);
-            wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) return;  // stopping, and everything is done
-            while (!queue_.empty() && batch.size() < max_batch_) {
-                batch.push_back(std::move(queue_.front()));
-                queue_.pop_front();
-            }
-        }
-        commit(batch);
-    }
-}
-
-void IntakeWriter::commit(std::deque<Item>& batch) {
+    // The job owns the message until its batch is committed and answered.
+    auto state = std::make_shared<std::pair<Prepared, IntakeResult>>(std::move(p), IntakeResult{});
     const std::int64_t now = std::time(nullptr);
-    bool ok = true;
-    try {
-        store_.write([&](store::Tx& tx) {
-            for (auto& item : batch) item.result = apply_guarded(tx, item.prepared, policy_, now);
-        });
-    } catch (const std::exception& e) {
-        ok = false;
-        spdlog::error("could not store {} inbound message(s), senders will retry: {}", batch.size(),
-                      e.what());
-    }
-    for (auto& item : batch) {
-        if (ok)
-            spdlog::debug("inbound {} {}@ from {}: {} — {}", item.result.inbound_id,
-                          to_string(item.prepared.route.mailbox), item.prepared.mail.from_address,
-                          item.result.status, item.result.reason);
-        item.done(ok, item.result);
-    }
+    store::WriteJob job;
+    job.work = [this, state, now](store::Tx& tx) {
+        state->second = apply(tx, state->first, policy_, now);
+    };
+    job.on_error = [state, now](store::Tx& tx, const std::exception& e) {
+        state->second = record_failure(tx, state->first, e.what(), now);
+    };
+    job.done = [state, done = std::move(done)](bool committed) {
+        const auto& [prepared, result] = *state;
+        if (committed)
+            spdlog::debug("inbound {} {}@ from {}: {} — {}", result.inbound_id,
+                          to_string(prepared.route.mailbox), prepared.mail.from_address,
+                          result.status, result.reason);
+        else
+            spdlog::error("could not store a message from {}; the sender will retry",
+                          prepared.mail.from_address);
+        done(committed, result);
+    };
+    committer_.submit(std::move(job));
 }
 
 }  // namespace cis::services
