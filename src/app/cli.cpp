@@ -100,6 +100,24 @@ int run_cli(int argc, char** argv) {
     allow->add_option("domain", domain_arg)->required();
     on(allow, [&](const Config& c) { return cmd_organizer_allow_domain(c, domain_arg); });
 
+    KeyArgs key;
+    auto* keys = app.add_subcommand("key", "API keys (X-API-Key)");
+    keys->require_subcommand(1);
+    auto* kcreate = keys->add_subcommand("create", "create a key; prints it alone on its last line");
+    kcreate->add_option("--role", key.role, "admin, domain or organizer")
+        ->required()
+        ->check(CLI::IsMember({"admin", "domain", "organizer"}));
+    kcreate->add_option("--organizer", key.organizer, "for --role organizer: the organizer's address");
+    kcreate->add_option("--domain", key.domain, "for --role domain: the organizers' domain");
+    kcreate->add_option("--label", key.label, "a note on what the key is for");
+    on(kcreate, [&](const Config& c) { return cmd_key_create(c, key); });
+    auto* klist = keys->add_subcommand("list", "keys (ids and scopes, never secrets)");
+    klist->add_flag("--json", key.json, "JSON output");
+    on(klist, [&](const Config& c) { return cmd_key_list(c, key); });
+    auto* krevoke = keys->add_subcommand("revoke", "revoke a key by its id");
+    krevoke->add_option("id", key.id, "the key id (cis_<id>_…)")->required();
+    on(krevoke, [&](const Config& c) { return cmd_key_revoke(c, key); });
+
     ListArgs list;
     auto* event = app.add_subcommand("event", "stored events");
     event->require_subcommand(1);

@@ -27,6 +27,14 @@ int cmd_organizer_list(const Config& c, const OrganizerArgs& a);
 int cmd_organizer_remove(const Config& c, const OrganizerArgs& a);
 int cmd_organizer_allow_domain(const Config& c, const std::string& domain);
 
+struct KeyArgs {
+    std::string role, organizer, domain, label, id;
+    bool json = false;
+};
+int cmd_key_create(const Config& c, const KeyArgs& a);
+int cmd_key_list(const Config& c, const KeyArgs& a);
+int cmd_key_revoke(const Config& c, const KeyArgs& a);
+
 struct ListArgs {
     std::string id, organizer, status;
     std::size_t limit = 100;

@@ -37,7 +37,20 @@ struct Config {
     std::string mailbox_create = "create", mailbox_bulk = "bulk", mailbox_rsvp = "rsvp",
                 mailbox_bounce = "bounce", mailbox_notification = "notification";
     // [outbound]
-    std::string transport = "sandbox";
+    std::string transport = "sandbox";  // sandbox or smtp
+    std::string relay_host = "127.0.0.1";
+    std::int64_t relay_port = 25;
+    std::string relay_tls = "opportunistic";  // off, opportunistic, required
+    std::string relay_ca_file;
+    std::string relay_username, relay_password;
+    std::int64_t relay_connections = 4;
+    std::int64_t pace = 0;              // messages per second; 0 = no limit
+    std::int64_t retry_base = 60;       // seconds before the first retry, doubling
+    std::int64_t retry_max = 3600;
+    std::int64_t give_up_after = 259200;  // seconds: a temporary failure becomes permanent
+    bool dkim_sign = false;
+    std::string dkim_selector = "cis";
+    std::string dkim_key_file;  // PEM private key for outbound signatures
     // [log]
     std::string log_level = "info";
 

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <stdexcept>
@@ -34,10 +35,8 @@ std::string new_event_id() {
     return random_token(16);
 }
 
-std::string sha256_hex(std::string_view data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+namespace {
+std::string to_hex(const unsigned char* md, unsigned len) {
     static const char* hex = "0123456789abcdef";
     std::string out;
     for (unsigned i = 0; i < len; ++i) {
@@ -45,6 +44,22 @@ std::string sha256_hex(std::string_view data) {
         out += hex[md[i] & 15];
     }
     return out;
+}
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+    return to_hex(md, len);
+}
+
+std::string hmac_hex(std::string_view key, std::string_view data, std::size_t hex_chars) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len);
+    return to_hex(md, len).substr(0, hex_chars);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

@@ -9,6 +9,8 @@ namespace cis::services {
 std::string new_event_id();
 std::string random_token(std::size_t bytes);
 std::string sha256_hex(std::string_view data);
+// HMAC-SHA256 of `data` under `key`, hex, cut to `hex_chars` (≤ 64).
+std::string hmac_hex(std::string_view key, std::string_view data, std::size_t hex_chars = 64);
 // Compares secrets without leaking their length of common prefix through timing.
 bool constant_time_equal(std::string_view a, std::string_view b);
 

@@ -98,7 +98,9 @@ CREATE TABLE invitees (
     reply_sequence      INTEGER,
     reply_dtstamp       INTEGER,
     delivery            TEXT NOT NULL DEFAULT 'queued', -- queued / sent / failed / bounced
+    last_error          TEXT NOT NULL DEFAULT '',
     invited_at          INTEGER NOT NULL,
+    sent_at             INTEGER,
     responded_at        INTEGER,
     UNIQUE (event_id, email)
 );
@@ -147,8 +149,11 @@ CREATE TABLE outbox (
     sequence            INTEGER,
     env_from            TEXT NOT NULL,
     rcpt                TEXT NOT NULL,
-    message             BLOB NOT NULL,
-    state               TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','sending','sent','failed','superseded')),
+    message             BLOB,                 -- NULL: rendered by the worker from the event
+    message_id          TEXT NOT NULL DEFAULT '',
+    -- queued → sending (leased) → committing (final dot about to go) → sent / failed;
+    -- superseded when a newer version of the event replaces a queued one.
+    state               TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','sending','committing','sent','failed','superseded')),
     attempts            INTEGER NOT NULL DEFAULT 0,
     next_attempt_at     INTEGER NOT NULL,
     lease_owner         TEXT,
@@ -157,8 +162,12 @@ CREATE TABLE outbox (
     created_at          INTEGER NOT NULL,
     sent_at             INTEGER
 );
-CREATE UNIQUE INDEX outbox_once ON outbox (kind, event_id, invitee_id, sequence) WHERE invitee_id IS NOT NULL;
+-- Exactly once per (event, SEQUENCE, recipient) for each kind of calendar message;
+-- explicit resends ('resend') are deliberate repeats and not covered.
+CREATE UNIQUE INDEX outbox_once ON outbox (kind, event_id, invitee_id, sequence)
+    WHERE kind IN ('invite', 'update', 'cancel');
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+CREATE INDEX outbox_by_invitee ON outbox (invitee_id, id);
 CREATE TABLE delivery_attempts (
     id                  INTEGER PRIMARY KEY,
     outbox_id           INTEGER NOT NULL REFERENCES outbox (id),
@@ -183,6 +192,20 @@ CREATE TABLE api_keys (
     label               TEXT NOT NULL DEFAULT '',
     created_at          INTEGER NOT NULL,
     revoked_at          INTEGER
+);
+CREATE INDEX invitees_by_event ON invitees (event_id, status);
+CREATE TABLE sandbox_messages (               -- what the sandbox transport captured
+    id                  INTEGER PRIMARY KEY,
+    outbox_id           INTEGER NOT NULL UNIQUE REFERENCES outbox (id),
+    kind                TEXT NOT NULL,
+    event_id            TEXT,
+    env_from            TEXT NOT NULL,
+    rcpt                TEXT NOT NULL,
+    from_header         TEXT NOT NULL DEFAULT '',
+    to_header           TEXT NOT NULL DEFAULT '',
+    subject             TEXT NOT NULL DEFAULT '',
+    raw                 BLOB NOT NULL,
+    created_at          INTEGER NOT NULL
 );
 CREATE TABLE settings (                       -- installation secrets and switches
     key                 TEXT PRIMARY KEY,

@@ -39,11 +39,57 @@ struct OutboxMessage {
     std::string event_id;
     std::optional<std::int64_t> invitee_id, sequence;
     std::string env_from, rcpt;
-    std::string message;  // the whole RFC 5322 message
+    std::string message;     // the whole RFC 5322 message; empty: the worker renders it
+    std::string message_id;  // set once rendered, so a retry sends the same message
     std::string state = "queued";
     std::int64_t attempts = 0;
     std::int64_t next_attempt_at = 0;
     std::string last_error;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> sent_at;
+};
+
+// What a delivery attempt ended in, for the outbox row.
+struct OutboxOutcome {
+    std::string state;  // queued (retry later) / sent / failed
+    std::int64_t attempts = 0;
+    std::int64_t next_attempt_at = 0;
+    std::string last_error;
+    std::optional<std::int64_t> sent_at;
+    std::string message, message_id;  // the rendered message, kept for retries
+};
+
+struct DeliveryAttempt {
+    std::int64_t at = 0;
+    std::string result;  // sent / deferred / failed
+    std::string reply;
+};
+
+struct ApiKey {
+    std::string id;    // public part, shown in listings
+    std::string hash;  // SHA-256 of the secret part, hex
+    std::string role;  // admin / domain / organizer
+    std::string organizer, domain, label;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> revoked_at;
+};
+
+struct Invitee {
+    std::int64_t id = 0;
+    std::string event_id, email, name, origin;
+    std::optional<std::int64_t> forwarded_from;
+    std::string uid;  // the per-recipient iCalendar UID
+    std::string status = "none", partstat = "NEEDS-ACTION", client;
+    std::string delivery = "queued";  // queued / sent / failed / bounced
+    std::string last_error;
+    std::int64_t invited_at = 0;
+    std::optional<std::int64_t> responded_at, sent_at;
+};
+
+struct SandboxMessage {
+    std::int64_t id = 0, outbox_id = 0;
+    std::string kind, event_id, env_from, rcpt, from, to, subject;
+    std::string raw;  // empty in listings
     std::int64_t created_at = 0;
 };
 

@@ -18,9 +18,19 @@ class SqliteStore final : public Store {
     explicit SqliteStore(SqliteOptions opts)
         : opts_(std::move(opts)), writer_(opts_.path, opts_.busy_timeout_ms) {}
 
-    void write(const std::function<void(Tx&)>& fn) override {
+    void write(const std::function<void(Tx&)>& fn, Durability d) override {
         std::lock_guard lock(write_mutex_);
-        run_in_transaction(writer_, "BEGIN IMMEDIATE", fn);
+        if (d == Durability::Disk) return run_in_transaction(writer_, "BEGIN IMMEDIATE", fn);
+        // WAL with synchronous=NORMAL: committed to the log without an fsync; the next
+        // Disk commit (or checkpoint) makes it durable against power loss too.
+        writer_.exec("PRAGMA synchronous=NORMAL");
+        try {
+            run_in_transaction(writer_, "BEGIN IMMEDIATE", fn);
+        } catch (...) {
+            writer_.exec("PRAGMA synchronous=FULL");
+            throw;
+        }
+        writer_.exec("PRAGMA synchronous=FULL");
     }
 
     void read(const std::function<void(Tx&)>& fn) override {

@@ -38,8 +38,37 @@ class SqliteTx final : public Tx {
     std::optional<std::string> inbound_raw(std::int64_t id) override;
     std::vector<InboundRecord> list_inbound(const InboundFilter& f) override;
 
+    void insert_api_key(const ApiKey& k) override;
+    std::optional<ApiKey> find_api_key(const std::string& id) override;
+    std::vector<ApiKey> list_api_keys() override;
+    bool revoke_api_key(const std::string& id, std::int64_t now) override;
+
+    std::optional<Invitee> find_invitee(const std::string& event_id,
+                                        const std::string& email) override;
+    std::optional<Invitee> find_invitee_by_id(std::int64_t id) override;
+    std::int64_t insert_invitee(const Invitee& i) override;
+    void set_invitee_delivery(std::int64_t id, const std::string& delivery,
+                              const std::string& error, std::optional<std::int64_t> sent_at) override;
+    std::optional<std::string> suppression_reason(const std::string& email,
+                                                  const std::string& organizer) override;
+    void put_suppression(const std::string& email, const std::string& organizer,
+                         const std::string& reason, const std::string& detail,
+                         std::int64_t now) override;
+
     std::int64_t enqueue(const OutboxMessage& m) override;
     std::vector<OutboxMessage> list_outbox(std::size_t limit) override;
+    std::optional<OutboxMessage> latest_outbox_for_invitee(std::int64_t invitee_id) override;
+    std::vector<OutboxMessage> claim_outbox(const std::string& owner, std::int64_t now,
+                                            std::int64_t lease_until, std::size_t limit) override;
+    void mark_committing(const std::vector<std::int64_t>& ids) override;
+    void finish_outbox(std::int64_t id, const OutboxOutcome& o) override;
+    std::int64_t recover_outbox(std::int64_t now) override;
+    void record_attempt(std::int64_t outbox_id, const DeliveryAttempt& a) override;
+    std::vector<DeliveryAttempt> attempts_for(std::int64_t outbox_id) override;
+
+    std::int64_t insert_sandbox(const SandboxMessage& m) override;
+    std::vector<SandboxMessage> list_sandbox(std::size_t limit) override;
+    std::optional<SandboxMessage> find_sandbox(std::int64_t id) override;
 
     std::optional<std::string> setting(const std::string& key) override;
     void put_setting(const std::string& key, const std::string& value) override;

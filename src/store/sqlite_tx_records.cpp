@@ -153,46 +153,6 @@ std::vector<InboundRecord> SqliteTx::list_inbound(const InboundFilter& f) {
     return out;
 }
 
-// --- outbox -----------------------------------------------------------------------
-
-std::int64_t SqliteTx::enqueue(const OutboxMessage& m) {
-    auto s = db_.prepare(
-        "INSERT INTO outbox (kind, event_id, invitee_id, sequence, env_from, rcpt, message, state, "
-        "next_attempt_at, created_at) VALUES (?,nullif(?, ''),?,?,?,?,?,'queued',?,?)");
-    s.bind(1, m.kind).bind(2, m.event_id).bind(3, m.invitee_id).bind(4, m.sequence);
-    s.bind(5, m.env_from).bind(6, m.rcpt).bind_blob(7, m.message);
-    s.bind(8, m.next_attempt_at).bind(9, m.created_at);
-    s.run();
-    return db_.last_insert_id();
-}
-
-std::vector<OutboxMessage> SqliteTx::list_outbox(std::size_t limit) {
-    auto s = db_.prepare(
-        "SELECT id, kind, coalesce(event_id, ''), invitee_id, sequence, env_from, rcpt, message, "
-        "state, attempts, next_attempt_at, last_error, created_at FROM outbox ORDER BY id DESC "
-        "LIMIT ?");
-    s.bind(1, static_cast<std::int64_t>(limit));
-    std::vector<OutboxMessage> out;
-    while (s.step()) {
-        OutboxMessage m;
-        m.id = s.i64(0);
-        m.kind = s.text(1);
-        m.event_id = s.text(2);
-        m.invitee_id = s.opt_i64(3);
-        m.sequence = s.opt_i64(4);
-        m.env_from = s.text(5);
-        m.rcpt = s.text(6);
-        m.message = s.text(7);
-        m.state = s.text(8);
-        m.attempts = s.i64(9);
-        m.next_attempt_at = s.i64(10);
-        m.last_error = s.text(11);
-        m.created_at = s.i64(12);
-        out.push_back(std::move(m));
-    }
-    return out;
-}
-
 // --- settings ---------------------------------------------------------------------
 
 std::optional<std::string> SqliteTx::setting(const std::string& key) {

@@ -57,13 +57,58 @@ class Tx {
     virtual std::optional<std::string> inbound_raw(std::int64_t id) = 0;
     virtual std::vector<InboundRecord> list_inbound(const InboundFilter& f) = 0;
 
+    // API keys
+    virtual void insert_api_key(const ApiKey& k) = 0;
+    virtual std::optional<ApiKey> find_api_key(const std::string& id) = 0;
+    virtual std::vector<ApiKey> list_api_keys() = 0;
+    virtual bool revoke_api_key(const std::string& id, std::int64_t now) = 0;
+
+    // invitees and suppressions
+    virtual std::optional<Invitee> find_invitee(const std::string& event_id,
+                                                const std::string& email) = 0;
+    virtual std::optional<Invitee> find_invitee_by_id(std::int64_t id) = 0;
+    virtual std::int64_t insert_invitee(const Invitee& i) = 0;
+    virtual void set_invitee_delivery(std::int64_t id, const std::string& delivery,
+                                      const std::string& error, std::optional<std::int64_t> sent_at) = 0;
+    // The reason an address may not be mailed for this organizer, if any.
+    virtual std::optional<std::string> suppression_reason(const std::string& email,
+                                                          const std::string& organizer) = 0;
+    virtual void put_suppression(const std::string& email, const std::string& organizer,
+                                 const std::string& reason, const std::string& detail,
+                                 std::int64_t now) = 0;
+
     // outbox
     virtual std::int64_t enqueue(const OutboxMessage& m) = 0;
     virtual std::vector<OutboxMessage> list_outbox(std::size_t limit) = 0;
+    virtual std::optional<OutboxMessage> latest_outbox_for_invitee(std::int64_t invitee_id) = 0;
+    // Leases up to `limit` due jobs to `owner` until `lease_until` (several workers, even
+    // in several processes, never get the same job).
+    virtual std::vector<OutboxMessage> claim_outbox(const std::string& owner, std::int64_t now,
+                                                    std::int64_t lease_until, std::size_t limit) = 0;
+    // The final "." of these jobs is about to be sent: after a crash they count as sent.
+    virtual void mark_committing(const std::vector<std::int64_t>& ids) = 0;
+    virtual void finish_outbox(std::int64_t id, const OutboxOutcome& o) = 0;
+    // Jobs whose worker vanished (lease expired): "sending" ones go back to the queue
+    // (their message never completed), "committing" ones count as sent. Returns how many.
+    virtual std::int64_t recover_outbox(std::int64_t now) = 0;
+    virtual void record_attempt(std::int64_t outbox_id, const DeliveryAttempt& a) = 0;
+    virtual std::vector<DeliveryAttempt> attempts_for(std::int64_t outbox_id) = 0;
+
+    // sandbox transport
+    virtual std::int64_t insert_sandbox(const SandboxMessage& m) = 0;
+    virtual std::vector<SandboxMessage> list_sandbox(std::size_t limit) = 0;  // newest first, no raw
+    virtual std::optional<SandboxMessage> find_sandbox(std::int64_t id) = 0;
 
     // settings (installation keys and switches)
     virtual std::optional<std::string> setting(const std::string& key) = 0;
     virtual void put_setting(const std::string& key, const std::string& value) = 0;
+};
+
+// How durable a write must be before write() returns.
+enum class Durability {
+    Disk,     // on disk (fsync): survives a power loss — what an SMTP 250 promises
+    Process,  // survives the process being killed, not the machine losing power; for
+              // bookkeeping whose loss only repeats work (outbox leases and states)
 };
 
 class Store {
@@ -71,7 +116,7 @@ class Store {
     virtual ~Store() = default;
     // One write transaction: committed when fn returns, rolled back when it throws.
     // Writers are serialised (also across processes sharing the database).
-    virtual void write(const std::function<void(Tx&)>& fn) = 0;
+    virtual void write(const std::function<void(Tx&)>& fn, Durability d = Durability::Disk) = 0;
     // A read-only snapshot.
     virtual void read(const std::function<void(Tx&)>& fn) = 0;
     // Applies pending migrations; returns the schema version.

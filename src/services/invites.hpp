@@ -1,0 +1,43 @@
+#pragma once
+// Requesting one invitation (SPEC §3.2): validate, keep one invite per (event,
+// recipient), and queue it durably; the outbox worker renders and delivers it.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "store/store.hpp"
+
+namespace cis::services {
+
+struct InviteRequest {
+    std::string event_id, email, name, origin = "api";
+    bool resend = false;
+};
+
+struct InviteContext {
+    const store::ApiKey* key = nullptr;  // the caller's key; null for public pages
+    std::string uid_key, token_key;      // installation secrets
+    std::string domain, bounce_local = "bounce";
+    std::int64_t now = 0;
+};
+
+struct InviteOutcome {
+    int status = 202;        // HTTP status: 202 queued, 200 already invited, 4xx refused
+    std::string error_code;  // set when refused
+    std::string error_message;
+    store::Invitee invitee;
+    bool created = false, resent = false;
+    std::int64_t outbox_id = 0;
+};
+
+InviteOutcome request_invite(store::Tx& tx, const InviteRequest& r, const InviteContext& c);
+
+// bounce+<token>@domain: the token names the invitee and is signed, so a bounce
+// leads back to the invitation and cannot be forged.
+std::string bounce_token(std::string_view token_key, std::int64_t invitee_id);
+std::optional<std::int64_t> invitee_of_bounce_token(std::string_view token_key, std::string_view token);
+
+// Origins are short machine tags: api, landing, schedule, cta:mailchimp, bulk, …
+bool valid_origin(std::string_view origin);
+
+}  // namespace cis::services

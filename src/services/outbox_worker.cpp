@@ -1,0 +1,208 @@
+#include "services/outbox_worker.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <ctime>
+
+namespace cis::services {
+
+namespace {
+
+using Status = DeliveryOutcome::Status;
+constexpr std::int64_t kRecoveryEvery = 10;  // seconds between looks for abandoned leases
+
+std::string reply_text(const DeliveryOutcome& o) {
+    std::string s = o.code ? std::to_string(o.code) : std::string();
+    if (!o.enhanced.empty()) s += (s.empty() ? "" : " ") + o.enhanced;
+    if (!o.text.empty()) s += (s.empty() ? "" : " ") + o.text;
+    return s;
+}
+
+// RFC 3463 codes that mean the address itself is bad: no later mail may go there.
+bool address_is_dead(const DeliveryOutcome& o) {
+    return o.enhanced == "5.1.1" || o.enhanced == "5.1.10" || o.enhanced == "5.1.2" ||
+           o.enhanced == "5.2.1" || o.enhanced == "5.1.6";
+}
+
+struct Slot {
+    OutgoingItem item;
+    std::optional<DeliveryOutcome> outcome;
+    std::string obsolete;  // why the job is no longer wanted
+};
+
+}  // namespace
+
+OutboxWorker::OutboxWorker(store::Store& store, Transport& transport, Renderer renderer,
+                           WorkerOptions opts)
+    : store_(store), transport_(transport), renderer_(std::move(renderer)), opts_(std::move(opts)) {}
+
+OutboxWorker::~OutboxWorker() { stop(); }
+
+void OutboxWorker::start() { thread_ = std::thread([this] { run(); }); }
+
+void OutboxWorker::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void OutboxWorker::poke() {
+    {
+        std::lock_guard lock(mutex_);
+        poked_ = true;
+    }
+    wake_.notify_all();
+}
+
+void OutboxWorker::run() {
+    for (;;) {
+        bool busy = false;
+        try {
+            busy = round();
+        } catch (const std::exception& e) {
+            spdlog::error("outbox worker: {}; retrying in a second", e.what());
+        }
+        std::unique_lock lock(mutex_);
+        if (stopping_) return;
+        if (!busy) wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || poked_; });
+        poked_ = false;
+        if (stopping_) return;
+    }
+}
+
+bool OutboxWorker::round() {
+    const std::int64_t now = std::time(nullptr);
+    if (now - last_recovery_ >= kRecoveryEvery) {
+        std::int64_t recovered = 0;
+        store_.write([&](store::Tx& tx) { recovered = tx.recover_outbox(now); },
+                     store::Durability::Process);
+        if (recovered) spdlog::warn("outbox: {} job(s) of a stopped worker taken over", recovered);
+        last_recovery_ = now;
+    }
+    std::vector<store::OutboxMessage> jobs;
+    store_.write([&](store::Tx& tx) {
+        jobs = tx.claim_outbox(opts_.owner, now, now + opts_.lease_seconds, opts_.batch);
+    }, store::Durability::Process);
+    if (jobs.empty()) return false;
+
+    std::vector<Slot> slots(jobs.size());
+    store_.read([&](store::Tx& tx) {
+        for (std::size_t i = 0; i < jobs.size(); ++i) {
+            slots[i].item.job = std::move(jobs[i]);
+            auto& job = slots[i].item.job;
+            if (!job.message.empty()) {
+                slots[i].item.message = job.message;
+                continue;
+            }
+            try {
+                std::string why;
+                if (auto r = renderer_(tx, job, why)) {
+                    slots[i].item.message = std::move(r->message);
+                    job.message_id = std::move(r->message_id);
+                } else {
+                    slots[i].obsolete = why;
+                }
+            } catch (const std::exception& e) {
+                slots[i].outcome = DeliveryOutcome{Status::Failed, 0, "", fmt::format("could not render: {}", e.what())};
+            }
+        }
+    });
+
+    std::mutex m;
+    std::condition_variable all_done;
+    std::size_t pending = 0;
+    for (auto& s : slots) pending += s.obsolete.empty() && !s.outcome;
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        if (!slots[i].obsolete.empty() || slots[i].outcome) continue;
+        const std::int64_t id = slots[i].item.job.id;
+        transport_.deliver(
+            slots[i].item,
+            [this, id](Transport::Proceed proceed) {
+                bool ok = true;
+                try {
+                    store_.write([&](store::Tx& tx) { tx.mark_committing({id}); },
+                                 store::Durability::Process);
+                } catch (const std::exception& e) {
+                    spdlog::error("outbox {}: cannot record the commit point: {}", id, e.what());
+                    ok = false;  // not recorded: better not to send than to send twice
+                }
+                proceed(ok);
+            },
+            [&, i](DeliveryOutcome o) {
+                std::lock_guard lock(m);
+                slots[i].outcome = std::move(o);
+                if (--pending == 0) all_done.notify_all();
+            });
+    }
+    {
+        std::unique_lock lock(m);
+        all_done.wait(lock, [&] { return pending == 0; });
+    }
+
+    const std::int64_t done_at = std::time(nullptr);
+    store_.write([&](store::Tx& tx) {
+        for (auto& s : slots) {
+            const auto& job = s.item.job;
+            store::OutboxOutcome out;
+            out.attempts = job.attempts + 1;
+            out.message = job.message.empty() ? s.item.message : std::string();
+            out.message_id = job.message_id;
+            if (!s.obsolete.empty()) {
+                out.state = "superseded";
+                out.last_error = s.obsolete;
+                tx.finish_outbox(job.id, out);
+                continue;
+            }
+            const DeliveryOutcome& o = *s.outcome;
+            const std::string reply = reply_text(o);
+            std::string invitee_state;
+            if (o.status == Status::Sent) {
+                out.state = "sent";
+                out.sent_at = done_at;
+                invitee_state = "sent";
+                transport_.on_sent(tx, s.item, done_at);
+                ++stats_.sent;
+            } else if (o.status == Status::Deferred && done_at - job.created_at < opts_.give_up_after) {
+                out.state = "queued";
+                const std::int64_t wait = std::min(opts_.retry_max, opts_.retry_base << std::min<std::int64_t>(job.attempts, 20));
+                out.next_attempt_at = done_at + wait;
+                out.last_error = reply;
+                ++stats_.deferred;
+            } else {
+                out.state = "failed";
+                out.last_error = o.status == Status::Deferred
+                                     ? fmt::format("gave up after {} attempts: {}", out.attempts, reply)
+                                     : reply;
+                invitee_state = "failed";
+                if (o.status == Status::Failed && address_is_dead(o))
+                    tx.put_suppression(job.rcpt, "", "bounced", reply, done_at);
+                ++stats_.failed;
+            }
+            tx.finish_outbox(job.id, out);
+            tx.record_attempt(job.id, store::DeliveryAttempt{
+                                          done_at,
+                                          o.status == Status::Sent ? "sent"
+                                          : out.state == "queued"  ? "deferred"
+                                                                   : "failed",
+                                          reply});
+            if (job.invitee_id && !invitee_state.empty())
+                tx.set_invitee_delivery(*job.invitee_id, invitee_state, out.last_error, out.sent_at);
+        }
+    }, store::Durability::Process);
+    pace(slots.size());
+    return true;
+}
+
+void OutboxWorker::pace(std::size_t delivered) {
+    if (opts_.pace <= 0) return;
+    const auto pause = std::chrono::duration<double>(static_cast<double>(delivered) / opts_.pace);
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, pause, [&] { return stopping_; });
+}
+
+}  // namespace cis::services

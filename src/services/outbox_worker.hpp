@@ -1,0 +1,72 @@
+#pragma once
+// Delivers the outbox: leases due jobs (several workers, even in several processes,
+// share one database safely), renders calendar messages, hands them to the transport,
+// and records each outcome with exponential back-off for temporary failures.
+//
+// Exactly once: a job is "sending" while leased and "committing" just before the
+// transport's point of no return (SMTP's final dot). After a crash, "sending" jobs go
+// back to the queue (the relay never got their final dot, so it kept nothing) and
+// "committing" ones count as sent — a copy the relay accepted is never sent again.
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "services/transport.hpp"
+#include "store/store.hpp"
+
+namespace cis::services {
+
+// Produces the message of a job whose `message` is empty (invitations are rendered at
+// send time from the event as it is then). nullopt plus a reason: the job is obsolete.
+struct Rendered {
+    std::string message, message_id;
+};
+using Renderer = std::function<std::optional<Rendered>(store::Tx&, const store::OutboxMessage&,
+                                                       std::string& why_not)>;
+
+struct WorkerOptions {
+    std::string owner;               // unique per worker (host:pid:n)
+    std::size_t batch = 64;          // jobs leased at once
+    std::size_t in_flight = 64;      // deliveries running at once
+    std::int64_t lease_seconds = 300;
+    double pace = 0;                 // messages per second; 0 = as fast as the transport goes
+    std::int64_t retry_base = 60;    // seconds before the first retry; doubles each time
+    std::int64_t retry_max = 3600;   // longest wait between retries
+    std::int64_t give_up_after = 3 * 86400;  // a temporary failure becomes permanent then
+};
+
+class OutboxWorker {
+public:
+    OutboxWorker(store::Store& store, Transport& transport, Renderer renderer, WorkerOptions opts);
+    ~OutboxWorker();  // stops and joins
+    void start();
+    void stop();
+    void poke();  // new work was queued: look now rather than at the next tick
+
+    struct Stats {
+        std::atomic<std::uint64_t> sent{0}, deferred{0}, failed{0};
+    };
+    const Stats& stats() const { return stats_; }
+
+private:
+    void run();
+    bool round();  // one lease-deliver-record cycle; false when nothing was due
+    void pace(std::size_t delivered);
+
+    store::Store& store_;
+    Transport& transport_;
+    Renderer renderer_;
+    WorkerOptions opts_;
+    Stats stats_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false, poked_ = false;
+    std::int64_t last_recovery_ = 0;
+    std::thread thread_;
+};
+
+}  // namespace cis::services
