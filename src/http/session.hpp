@@ -1,0 +1,125 @@
+#pragma once
+// Internal: one HTTP connection and the state it shares with the Server that accepted it.
+// Not part of the public interface; see server.hpp.
+// Standard headers first, in their own block: Boost 1.74's awaitable.hpp uses std::exchange
+// without including <utility>.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+
+#include "http/message.hpp"
+#include "http/server.hpp"
+
+namespace cis::http::detail {
+
+class Session;
+class RequestParser;
+
+// Owned jointly by the Server and every live Session, so a session that outlives the Server
+// object (it finishes after stop()) still has valid options and counters.
+struct ServerShared {
+    ServerShared(boost::asio::io_context& io_, ServerOptions opts_, Handler handler_)
+        : io(io_),
+          opts(std::move(opts_)),
+          handler(std::move(handler_)),
+          accept_strand(boost::asio::make_strand(io_)),
+          acceptor(accept_strand) {}
+
+    // Registers a new session unless stop() has begun; false means "close it".
+    bool add(const std::shared_ptr<Session>& s);
+    void remove(Session* s);
+
+    boost::asio::io_context& io;
+    const ServerOptions opts;
+    const Handler handler;
+    boost::asio::strand<boost::asio::io_context::executor_type> accept_strand;
+    boost::asio::ip::tcp::acceptor acceptor;  // used on accept_strand only
+    std::atomic<std::size_t> active{0};       // live sessions, for max_connections
+
+    std::mutex mu;  // guards the two members below
+    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+    bool stopping = false;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+  public:
+    Session(std::shared_ptr<ServerShared> shared, boost::asio::ip::tcp::socket socket);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    // Runs the whole connection; `self` keeps the session alive until it ends.
+    // Must be co_spawned on executor().
+    static boost::asio::awaitable<void> run(std::shared_ptr<Session> self);
+    // Thread-safe: an idle connection closes at once, a busy one after its response.
+    void request_stop();
+    boost::asio::any_io_executor executor() { return socket_.get_executor(); }
+    // What a Respond calls, from any thread: stores the response for request `gen`.
+    void complete(std::uint64_t gen, Response r);
+
+  private:
+    using Clock = std::chrono::steady_clock;
+    enum class Read { kRequest, kBad, kTimeout, kClosed };
+
+    boost::asio::awaitable<void> serve();
+    boost::asio::awaitable<void> watchdog(std::shared_ptr<Session> self);
+    boost::asio::awaitable<Read> read_request(RequestParser& parser, boost::system::error_code& ec);
+    // One read into in_; false when the connection is over (EOF, error, timeout, stop).
+    boost::asio::awaitable<bool> fill();
+    // Writes out_ within `timeout`; false when the peer is gone.
+    boost::asio::awaitable<bool> flush(Clock::duration timeout);
+    // Calls the handler and waits for its response; nullopt when the connection died
+    // meanwhile. `gave_up`: no response within handler_timeout (a 503 is returned).
+    boost::asio::awaitable<std::optional<Response>> call_handler(Request req, bool& gave_up);
+    // The response for the current request if it has arrived; otherwise, with `wait`,
+    // marks the coroutine as about to sleep on wake_.
+    std::optional<Response> take_response(bool wait);
+    // Sends what is queued, then closes; `drain` reads (and drops) what the client is
+    // still sending first, so our last response is not lost to a TCP reset.
+    boost::asio::awaitable<void> finish(bool drain);
+    void queue(const Response& r, int version, bool keep_alive, bool head);
+    void arm(Clock::duration d);
+    void disarm() { deadline_ = Clock::time_point::max(); }
+    void close();
+
+    std::shared_ptr<ServerShared> shared_;
+    const ServerOptions& opts_;
+    boost::asio::ip::tcp::socket socket_;
+    std::string remote_;
+
+    // Watchdog: every read/write arms a deadline; on expiry the socket is cancelled.
+    boost::asio::steady_timer timer_;
+    Clock::time_point deadline_ = Clock::time_point::max();
+    bool timed_out_ = false;
+    bool stop_requested_ = false;
+    bool idle_ = false;  // waiting for the first byte of a request: stop() may cut it
+    bool closed_ = false;
+
+    boost::beast::flat_buffer in_;
+    std::string out_;  // responses not yet written (pipelining: batched until we must read)
+
+    // The response slot for the request being handled; Respond may fill it from any thread.
+    // A timer serves as the wake-up: complete() cancels it, and its expiry is the handler
+    // timeout. gen_ and waiting_ are written on the strand only.
+    std::mutex slot_mu_;
+    std::uint64_t gen_ = 0;  // request number; a stale Respond carries an old one
+    bool answered_ = false;  // for gen_: a response arrived (or we gave up waiting)
+    bool waiting_ = false;   // the coroutine is suspended on wake_
+    std::optional<Response> response_;
+    boost::asio::steady_timer wake_;
+};
+
+}  // namespace cis::http::detail
