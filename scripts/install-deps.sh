@@ -17,6 +17,13 @@ if [[ "${1:-}" == "--bench" ]]; then
   packages+=(postfix hyperfine wrk)
 fi
 
+# ical.js (Thunderbird's iCalendar parser) for tests/e2e/test_invitation_format.py,
+# pinned by tests/e2e/package-lock.json; node_modules is never committed.
+here=$(cd "$(dirname "$0")/.." && pwd)
+if [[ ! -d "$here/tests/e2e/node_modules/ical.js" ]] && command -v npm >/dev/null; then
+  npm ci --prefix "$here/tests/e2e" --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

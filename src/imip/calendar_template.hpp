@@ -1,0 +1,56 @@
+#pragma once
+// The iCalendar object of an invitation, prepared once per event version so that each
+// recipient costs only two short lines. Everything but the UID and the ATTENDEE is the
+// same for every recipient of a version: the VTIMEZONEs, DTSTAMP, SEQUENCE, times,
+// recurrence, texts and ORGANIZER are folded and escaped once; render() interleaves
+// them with the recipient's UID and ATTENDEE lines (one pair per VEVENT).
+//
+// Layout (RFC 5545/5546, CLIENT-QUIRKS §7): VCALENDAR with PRODID, VERSION, CALSCALE,
+// METHOD; a VTIMEZONE for every TZID used; the master VEVENT carrying RRULE/RDATE and
+// EXDATE — cancelled occurrences are EXDATEs of the master (RFC 5546 §3.2.2), moved or
+// edited ones are VEVENTs with RECURRENCE-ID and the master's SEQUENCE (Outlook applies
+// an override only when its SEQUENCE is not below the master's). A CANCEL of the whole
+// event is the master alone with STATUS:CANCELLED; a CANCEL of one occurrence is one
+// VEVENT with its RECURRENCE-ID.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/event.hpp"
+
+namespace cis::imip {
+
+struct CalendarInput {
+    explicit CalendarInput(const Event& e) : event(e) {}
+    const Event& event;
+    bool cancel = false;     // METHOD:CANCEL, STATUS:CANCELLED
+    std::string occurrence;  // with cancel: the recurrence key of the one instance
+    std::string prodid;
+    std::int64_t dtstamp = 0;    // epoch seconds
+    std::string organizer_name;  // CN of ORGANIZER; empty: no CN
+    std::string rsvp_address;    // mailto: of ORGANIZER
+};
+
+class CalendarTemplate {
+  public:
+    explicit CalendarTemplate(const CalendarInput& in);
+
+    // Appends the whole calendar for one recipient. `uid`, `email` and `name` are the
+    // caller's; `name` may be empty (no CN).
+    void render(std::string& out, std::string_view uid, std::string_view email,
+                std::string_view name) const;
+
+    // Bytes that do not depend on the recipient: for buffer sizing.
+    std::size_t static_size() const { return static_size_; }
+    const std::string& method() const { return method_; }
+
+  private:
+    // pieces_[0] UID pieces_[1] ATTENDEE pieces_[2] UID pieces_[3] ATTENDEE ... pieces_[2n]
+    std::vector<std::string> pieces_;
+    std::string method_;
+    bool rsvp_ = true;
+    std::size_t static_size_ = 0;
+};
+
+}  // namespace cis::imip
