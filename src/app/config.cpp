@@ -67,7 +67,7 @@ const std::vector<Binding>& bindings() {
         {"outbound", "give_up_after", &Config::give_up_after, "seconds after which a temporary failure is final"},
         {"outbound", "dkim_sign", &Config::dkim_sign, "sign outgoing mail with DKIM"},
         {"outbound", "dkim_selector", &Config::dkim_selector, "DKIM selector (s=)"},
-        {"outbound", "dkim_key_file", &Config::dkim_key_file, "PEM RSA private key for DKIM signing"},
+        {"outbound", "dkim_key", &Config::dkim_sign_key, "PEM RSA private key file for DKIM signing"},
         {"log", "level", &Config::log_level, "trace, debug, info, warn, error"},
     };
     return list;

@@ -50,7 +50,7 @@ struct Config {
     std::int64_t give_up_after = 259200;  // seconds: a temporary failure becomes permanent
     bool dkim_sign = false;
     std::string dkim_selector = "cis";
-    std::string dkim_key_file;  // PEM private key for outbound signatures
+    std::string dkim_sign_key;  // PEM private key for outbound signatures
     // [log]
     std::string log_level = "info";
 

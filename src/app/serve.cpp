@@ -8,9 +8,14 @@
 #include <boost/asio/thread_pool.hpp>
 #include <thread>
 
+#include "app/bootstrap.hpp"
 #include "app/commands.hpp"
+#include "app/http_api.hpp"
+#include "app/outbound.hpp"
 #include "app/runtime.hpp"
 #include "app/smtp_intake.hpp"
+#include "http/server.hpp"
+#include "services/installation.hpp"
 #include "ical/timezones.hpp"
 
 namespace cis::app {
@@ -34,6 +39,13 @@ std::pair<std::string, unsigned short> split_listen(const std::string& listen, c
     return {host, static_cast<unsigned short>(port)};
 }
 
+http::ServerOptions http_options(const Config& c) {
+    http::ServerOptions o;
+    std::tie(o.host, o.port) = split_listen(c.http_listen, "[http] listen");
+    o.on_handler_error = [](const std::string& what) { spdlog::error("HTTP handler: {}", what); };
+    return o;
+}
+
 smtp::ServerOptions smtp_options(const Config& c) {
     smtp::ServerOptions o;
     std::tie(o.host, o.port) = split_listen(c.smtp_listen, "[smtp] listen");
@@ -50,6 +62,8 @@ smtp::ServerOptions smtp_options(const Config& c) {
 
 int cmd_serve(const Config& c) {
     auto store = open_store(c);
+    const auto keys = services::load_installation_keys(c.data_dir);
+    bootstrap_admin_key(*store);
     auto verifier = make_verifier(c);
     ical::ZoneResolver::warm_up();  // ICU's zone indexes now, not on the first message
     const auto policy = intake_policy(c);
@@ -63,22 +77,41 @@ int cmd_serve(const Config& c) {
     services::IntakeWriter writer(committer, policy);
     SmtpIntake intake(policy, *store, writer, *verifier, workers);
     smtp::Server smtp_server(io, smtp_options(c), intake);
-    smtp_server.start();
-    spdlog::info("CIS serving {}: SMTP on {}:{}, data in {}, DKIM {}, outbound {}", c.domain,
-                 smtp_options(c).host, smtp_server.port(), c.data_dir,
-                 c.require_dkim ? "required" : "not required", c.transport);
 
+    Outbound outbound(c, *store, io, keys);
+    ApiContext api{*store, committer, c.domain, keys.uid_key, keys.token_key, c.mailbox_bounce,
+                   c.transport, [&outbound] { outbound.poke(); }};
+    http::Router router;
+    add_api_routes(router, api);
+    http::Server http_server(io, http_options(c), [&router](http::Request req, http::Respond respond) {
+        router.dispatch(std::move(req), std::move(respond));
+    });
+
+    smtp_server.start();
+    http_server.start();
+    outbound.start();
+    spdlog::info("CIS serving {}: SMTP on {}:{}, HTTP on {}:{}, data in {}, DKIM {}, outbound {}",
+                 c.domain, smtp_options(c).host, smtp_server.port(), http_options(c).host,
+                 http_server.port(), c.data_dir, c.require_dkim ? "required" : "not required",
+                 outbound.description());
+
+    // Stopping the outbound side waits for deliveries that need the io threads, so it
+    // runs on a thread of its own; io.run() returns once everything has wound down.
+    std::thread stopper;
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
         if (ec) return;
-        spdlog::info("signal {}: finishing the messages in progress, then stopping", sig);
+        spdlog::info("signal {}: finishing the work in progress, then stopping", sig);
         smtp_server.stop();
+        http_server.stop();
+        stopper = std::thread([&] { outbound.stop(); });
     });
 
     std::vector<std::thread> pool;
     for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
     io.run();
     for (auto& t : pool) t.join();
+    if (stopper.joinable()) stopper.join();
     workers.join();
     spdlog::info("stopped");
     return 0;

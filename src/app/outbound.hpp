@@ -1,0 +1,29 @@
+#pragma once
+// The outbound side of `cis serve`: the transport chosen by configuration (sandbox or
+// an SMTP relay), the renderer of calendar messages, and the outbox worker.
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <string>
+
+#include "app/config.hpp"
+#include "services/installation.hpp"
+#include "services/outbox_worker.hpp"
+
+namespace cis::app {
+
+class Outbound {
+public:
+    Outbound(const Config& c, store::Store& store, boost::asio::io_context& io,
+             const services::InstallationKeys& keys);
+    ~Outbound();
+    void start();
+    void stop();  // lets deliveries in flight finish, then closes the transport
+    void poke();
+    std::string description() const;
+
+private:
+    struct Parts;
+    std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace cis::app
