@@ -5,6 +5,8 @@ stopped when the test ends, also when it fails (see conftest.py).
 """
 import json
 import os
+import urllib.error
+import urllib.request
 import pathlib
 import signal
 import smtplib
@@ -49,7 +51,7 @@ class Cis:
     # --- process -------------------------------------------------------------------
     def start(self):
         pathlib.Path(self.data_dir).mkdir(parents=True, exist_ok=True)
-        self.log = open(self.log_path, "wb")
+        self.log = open(self.log_path, "ab")  # restarts append: the whole story stays readable
         self.proc = subprocess.Popen([CIS_BIN, "serve"], env=self.env, stdout=self.log,
                                      stderr=subprocess.STDOUT)
         deadline = time.time() + 20
@@ -59,10 +61,16 @@ class Cis:
             try:
                 with socket.create_connection(("127.0.0.1", self.smtp_port), timeout=1) as s:
                     if s.recv(512).startswith(b"220"):
-                        return self
+                        break
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError(f"cis serve did not answer on port {self.smtp_port}: {self.log_text()}")
+        else:
+            raise RuntimeError(f"cis serve did not answer on port {self.smtp_port}: {self.log_text()}")
+        # The first start prints an admin key alone on a line.
+        keys = [l for l in self.log_text().splitlines() if l.startswith("cis_")]
+        if keys and not getattr(self, "admin_key", None):
+            self.admin_key = keys[-1].strip()
+        return self
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -125,6 +133,42 @@ class Cis:
             out.append({"rcpt": m["rcpt"], "subject": str(msg["Subject"]),
                         "text": msg.get_content(), "message": msg})
         return out
+
+    # --- HTTP ----------------------------------------------------------------------
+    def api(self, method, path, key=None, body=None, raw=False):
+        """Calls the HTTP API; returns (status, parsed JSON or raw bytes)."""
+        data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
+        req = urllib.request.Request(f"http://127.0.0.1:{self.http_port}{path}", data=data, method=method)
+        if key:
+            req.add_header("X-API-Key", key)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                payload = r.read()
+                return r.status, payload if raw else json.loads(payload or b"null")
+        except urllib.error.HTTPError as e:
+            payload = e.read()
+            return e.code, payload if raw else json.loads(payload or b"null")
+
+    def wait_for(self, predicate, timeout=30, what="condition"):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; server log:\n{self.log_text()}")
+
+    def sandbox(self):
+        return self.api("GET", "/sandbox/messages?limit=10000", self.admin_key)[1]["messages"]
+
+    def create_event(self, uid="u-event", organizer="org@example.org", **kw):
+        """An event made the organizer's way: an invitation mailed to create@."""
+        self.add_organizer(organizer)
+        code, reply = self.send(make_invite(uid, organizer, **kw))
+        assert code == 250, reply
+        return next(e for e in self.events() if e["original_uid"] == uid)
 
     # --- SMTP ----------------------------------------------------------------------
     def send(self, raw: bytes, rcpt=None, mail_from="sender@example.net"):

@@ -8,7 +8,8 @@ def cis(tmp_path):
     """A running `cis serve` with DKIM off (corpus signatures no longer verify: the
     messages were anonymised) and past events accepted (the corpus is old)."""
     server = Cis(tmp_path / "data", CIS_INBOUND_REQUIRE_DKIM="false",
-                 CIS_INBOUND_ACCEPT_PAST_EVENTS="true").start()
+                 CIS_INBOUND_ACCEPT_PAST_EVENTS="true",
+                 CIS_HTTP_PUBLIC_URL="https://cis.test").start()
     try:
         yield server
     finally:
