@@ -175,6 +175,9 @@ awaitable<void> Session::serve() {
 
 awaitable<Session::Read> Session::read_request(RequestParser& parser, error_code& ec) {
     bool continue_sent = false;
+    // The header must arrive within idle_timeout of its first byte, not merely one byte per
+    // idle_timeout (slowloris). The body only has the per-read limit: uploads may be slow.
+    Clock::time_point header_deadline = Clock::time_point::max();
     while (true) {
         if (in_.size() > 0) {
             const std::size_t n = parser.put(in_.data(), ec);
@@ -195,14 +198,18 @@ awaitable<Session::Read> Session::read_request(RequestParser& parser, error_code
         if (!out_.empty() && !co_await flush(opts_.idle_timeout)) co_return Read::kClosed;
         if (!begun && stop_requested_) co_return Read::kClosed;
         idle_ = !begun;
-        const bool ok = co_await fill();
+        const Clock::time_point now = Clock::now();
+        Clock::time_point deadline = now + opts_.idle_timeout;
+        if (!parser.is_header_done()) deadline = std::min(deadline, header_deadline);
+        const bool ok = co_await fill(deadline - now);
         idle_ = false;
-        if (!ok) co_return timed_out_&& begun ? Read::kTimeout : Read::kClosed;
+        if (!ok) co_return (timed_out_ && begun) ? Read::kTimeout : Read::kClosed;
+        if (header_deadline == Clock::time_point::max()) header_deadline = now + opts_.idle_timeout;
     }
 }
 
-awaitable<bool> Session::fill() {
-    arm(opts_.idle_timeout);
+awaitable<bool> Session::fill(Clock::duration timeout) {
+    arm(timeout);
     error_code ec;
     const std::size_t n = co_await socket_.async_read_some(
         in_.prepare(kReadSize), asio::redirect_error(asio::use_awaitable, ec));
@@ -248,8 +255,7 @@ awaitable<void> Session::finish(bool drain) {
 void Session::queue(const Response& r, int version, bool keep_alive, bool head) {
     const WireOptions o{opts_.server_name, keep_alive, version == 10, head};
     if (r.status < 200 || r.status > 599) {
-        if (opts_.on_handler_error)
-            opts_.on_handler_error("handler returned status " + std::to_string(r.status));
+        report("handler returned status " + std::to_string(r.status));
         serialize_response(internal_error(), o, out_);
         return;
     }
@@ -275,7 +281,7 @@ awaitable<std::optional<Response>> Session::call_handler(Request req, bool& gave
     if (!failure.empty()) {
         // No-op if the handler had responded before throwing.
         complete(gen, internal_error());
-        if (opts_.on_handler_error) opts_.on_handler_error(failure);
+        report(failure);
     }
     if (std::optional<Response> r = take_response(false)) co_return r;  // answered inline
 
@@ -296,6 +302,15 @@ awaitable<std::optional<Response>> Session::call_handler(Request req, bool& gave
     }
     if (gave_up) co_return json_error(503, "timeout", "The request took too long to process");
     co_return take_response(false);
+}
+
+void Session::report(const std::string& what) noexcept {
+    if (!opts_.on_handler_error) return;
+    try {
+        opts_.on_handler_error(what);
+    } catch (...) {
+        // A failing logger must not take the connection down.
+    }
 }
 
 std::optional<Response> Session::take_response(bool wait) {
