@@ -151,7 +151,7 @@ awaitable<void> Session::serve() {
                                                                   "Request not received in time")
                                                      : error_response(ec, opts_.max_body);
             queue(r, 11, /*keep_alive=*/false, /*head=*/false);
-            co_await finish(true);
+            co_await finish(goodbye_timeout(), /*drain=*/true);
             co_return;
         }
         Request req = parser.take();
@@ -166,7 +166,8 @@ awaitable<void> Session::serve() {
         queue(*r, version, keep, head);
         if (!keep) {
             // Pipelined requests after this one are left unread: drain them (see finish).
-            co_await finish(in_.size() > 0 || gave_up);
+            const Clock::duration timeout = gave_up ? goodbye_timeout() : opts_.idle_timeout;
+            co_await finish(timeout, in_.size() > 0 || gave_up);
             co_return;
         }
         if (out_.size() >= kFlushThreshold && !co_await flush(opts_.idle_timeout)) co_return;
@@ -230,9 +231,11 @@ awaitable<bool> Session::flush(Clock::duration timeout) {
     co_return !ec;
 }
 
-awaitable<void> Session::finish(bool drain) {
-    const Clock::duration goodbye = std::min<Clock::duration>(opts_.idle_timeout, kGoodbyeTimeout);
-    const Clock::duration write_timeout = drain ? goodbye : Clock::duration(opts_.idle_timeout);
+Session::Clock::duration Session::goodbye_timeout() const {
+    return std::min<Clock::duration>(opts_.idle_timeout, kGoodbyeTimeout);
+}
+
+awaitable<void> Session::finish(Clock::duration write_timeout, bool drain) {
     if (!out_.empty() && !co_await flush(write_timeout)) co_return;
     error_code ec;
     socket_.shutdown(tcp::socket::shutdown_send, ec);
@@ -240,7 +243,7 @@ awaitable<void> Session::finish(bool drain) {
     // Closing with unread input makes the kernel send a reset, which may destroy our
     // response before the client reads it. So read and drop until the client closes (it
     // has the answer by then), within bounds.
-    arm(goodbye);
+    arm(goodbye_timeout());
     std::size_t drained = 0;
     while (drained < kDrainBytes) {
         in_.clear();

@@ -87,9 +87,11 @@ class Session : public std::enable_shared_from_this<Session> {
     // The response for the current request if it has arrived; otherwise, with `wait`,
     // marks the coroutine as about to sleep on wake_.
     std::optional<Response> take_response(bool wait);
-    // Sends what is queued, then closes; `drain` reads (and drops) what the client is
-    // still sending first, so our last response is not lost to a TCP reset.
-    boost::asio::awaitable<void> finish(bool drain);
+    // Sends what is queued, then shuts down our side; `drain` then reads (and drops) what
+    // the client is still sending, so our last response is not lost to a TCP reset.
+    boost::asio::awaitable<void> finish(Clock::duration write_timeout, bool drain);
+    // For a last word to a client that may not be listening (errors, timeouts).
+    Clock::duration goodbye_timeout() const;
     void queue(const Response& r, int version, bool keep_alive, bool head);
     void report(const std::string& what) noexcept;  // to opts_.on_handler_error
     void arm(Clock::duration d);
