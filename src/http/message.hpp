@@ -30,7 +30,7 @@ struct Request {
 };
 
 struct Response {
-    int status = 200;
+    int status = 200;  // 200-599; anything else is sent as 500. 204 and 304 carry no body.
     // "application/json" is sent as "application/json; charset=utf-8". Empty: no Content-Type.
     std::string content_type = "application/json";
     std::string body;
@@ -45,7 +45,8 @@ Response json_error(int status, std::string_view code, std::string_view message)
 Response json_response(int status, const nlohmann::json& body);
 
 // Delivers the response. Call exactly once, from any thread, now or later; later calls are
-// ignored. Must be called (or destroyed) before the io_context is destroyed.
+// ignored, and so is a call after the connection closed (e.g. after handler_timeout). Cheap
+// to copy; holds the connection only weakly.
 using Respond = std::function<void(Response)>;
 // The application. Runs on an io_context thread, on the connection's strand: must not block;
 // slow work goes elsewhere and calls Respond when done. If it throws before responding, the

@@ -1,5 +1,6 @@
 #include "http/request_parser.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -13,6 +14,10 @@
 namespace cis::http::detail {
 
 namespace beast_http = boost::beast::http;
+
+namespace {
+constexpr std::uint64_t kBodyReserve = 64 * 1024;
+}  // namespace
 
 RequestParser::RequestParser(std::size_t max_body, std::uint32_t max_header) {
     body_limit(std::uint64_t{max_body});
@@ -46,9 +51,9 @@ void RequestParser::on_field_impl(field f, string_view name, string_view value, 
     if (in_trailer_) return;
     if (f == field::host) has_host_ = true;
     if (f == field::transfer_encoding) has_transfer_encoding_ = true;
-    if (f == field::expect && boost::beast::iequals(value, "100-continue")) {
+    // RFC 7231 section 5.1.1: an HTTP/1.0 client's expectation is ignored.
+    if (f == field::expect && req_.version >= 11 && boost::beast::iequals(value, "100-continue"))
         expect_continue_ = true;
-    }
     req_.headers.emplace_back(std::string(name.data(), name.size()),
                               std::string(value.data(), value.size()));
 }
@@ -66,8 +71,11 @@ void RequestParser::on_header_impl(error_code& ec) {
 }
 
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) {
-    // Bounded by body_limit, already checked by Beast against Content-Length.
-    if (length) req_.body.reserve(static_cast<std::size_t>(*length));
+    // Reserve what the client announces (Beast checked it against body_limit), but not more
+    // than one read's worth up front: announcing 10 MB and sending nothing must not cost us
+    // 10 MB per connection.
+    if (length)
+        req_.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*length, kBodyReserve)));
 }
 
 std::size_t RequestParser::on_body_impl(string_view body, error_code&) {

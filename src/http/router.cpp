@@ -92,13 +92,18 @@ Router::Match Router::match(std::string_view method, std::string_view raw_path) 
     const Entry* best = nullptr;      // for `method`
     const Entry* best_get = nullptr;  // HEAD falls back to GET
     bool any = false;                 // some method matches this path
+    // The more specific pattern wins; on a tie ("/a/{x}" and "/a/{y}"), the first added.
+    const auto keep_better = [](const Entry*& slot, const Entry& e) {
+        if (!slot || e.literal_mask > slot->literal_mask) slot = &e;
+    };
     for (const Entry& e : entries_) {
-        const bool same = e.method == method;
-        const bool get_for_head = method == "HEAD" && e.method == "GET";
         if (!matches(e, raw_path)) continue;
         any = true;
-        const Entry*& slot = same ? best : best_get;
-        if ((same || get_for_head) && (!slot || e.literal_mask > slot->literal_mask)) slot = &e;
+        if (e.method == method) {
+            keep_better(best, e);
+        } else if (method == "HEAD" && e.method == "GET") {
+            keep_better(best_get, e);
+        }
     }
     Match m;
     if (!best) best = best_get;

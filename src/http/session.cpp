@@ -151,7 +151,7 @@ awaitable<void> Session::serve() {
                                                                   "Request not received in time")
                                                      : error_response(ec, opts_.max_body);
             queue(r, 11, /*keep_alive=*/false, /*head=*/false);
-            co_await finish(true);
+            co_await finish(goodbye_timeout(), /*drain=*/true);
             co_return;
         }
         Request req = parser.take();
@@ -166,7 +166,8 @@ awaitable<void> Session::serve() {
         queue(*r, version, keep, head);
         if (!keep) {
             // Pipelined requests after this one are left unread: drain them (see finish).
-            co_await finish(in_.size() > 0 || gave_up);
+            const Clock::duration timeout = gave_up ? goodbye_timeout() : opts_.idle_timeout;
+            co_await finish(timeout, in_.size() > 0 || gave_up);
             co_return;
         }
         if (out_.size() >= kFlushThreshold && !co_await flush(opts_.idle_timeout)) co_return;
@@ -175,6 +176,9 @@ awaitable<void> Session::serve() {
 
 awaitable<Session::Read> Session::read_request(RequestParser& parser, error_code& ec) {
     bool continue_sent = false;
+    // The header must arrive within idle_timeout of its first byte, not merely one byte per
+    // idle_timeout (slowloris). The body only has the per-read limit: uploads may be slow.
+    Clock::time_point header_deadline = Clock::time_point::max();
     while (true) {
         if (in_.size() > 0) {
             const std::size_t n = parser.put(in_.data(), ec);
@@ -195,14 +199,18 @@ awaitable<Session::Read> Session::read_request(RequestParser& parser, error_code
         if (!out_.empty() && !co_await flush(opts_.idle_timeout)) co_return Read::kClosed;
         if (!begun && stop_requested_) co_return Read::kClosed;
         idle_ = !begun;
-        const bool ok = co_await fill();
+        const Clock::time_point now = Clock::now();
+        Clock::time_point deadline = now + opts_.idle_timeout;
+        if (!parser.is_header_done()) deadline = std::min(deadline, header_deadline);
+        const bool ok = co_await fill(deadline - now);
         idle_ = false;
-        if (!ok) co_return timed_out_&& begun ? Read::kTimeout : Read::kClosed;
+        if (!ok) co_return (timed_out_ && begun) ? Read::kTimeout : Read::kClosed;
+        if (header_deadline == Clock::time_point::max()) header_deadline = now + opts_.idle_timeout;
     }
 }
 
-awaitable<bool> Session::fill() {
-    arm(opts_.idle_timeout);
+awaitable<bool> Session::fill(Clock::duration timeout) {
+    arm(timeout);
     error_code ec;
     const std::size_t n = co_await socket_.async_read_some(
         in_.prepare(kReadSize), asio::redirect_error(asio::use_awaitable, ec));
@@ -223,9 +231,11 @@ awaitable<bool> Session::flush(Clock::duration timeout) {
     co_return !ec;
 }
 
-awaitable<void> Session::finish(bool drain) {
-    const Clock::duration goodbye = std::min<Clock::duration>(opts_.idle_timeout, kGoodbyeTimeout);
-    const Clock::duration write_timeout = drain ? goodbye : Clock::duration(opts_.idle_timeout);
+Session::Clock::duration Session::goodbye_timeout() const {
+    return std::min<Clock::duration>(opts_.idle_timeout, kGoodbyeTimeout);
+}
+
+awaitable<void> Session::finish(Clock::duration write_timeout, bool drain) {
     if (!out_.empty() && !co_await flush(write_timeout)) co_return;
     error_code ec;
     socket_.shutdown(tcp::socket::shutdown_send, ec);
@@ -233,7 +243,7 @@ awaitable<void> Session::finish(bool drain) {
     // Closing with unread input makes the kernel send a reset, which may destroy our
     // response before the client reads it. So read and drop until the client closes (it
     // has the answer by then), within bounds.
-    arm(goodbye);
+    arm(goodbye_timeout());
     std::size_t drained = 0;
     while (drained < kDrainBytes) {
         in_.clear();
@@ -248,8 +258,7 @@ awaitable<void> Session::finish(bool drain) {
 void Session::queue(const Response& r, int version, bool keep_alive, bool head) {
     const WireOptions o{opts_.server_name, keep_alive, version == 10, head};
     if (r.status < 200 || r.status > 599) {
-        if (opts_.on_handler_error)
-            opts_.on_handler_error("handler returned status " + std::to_string(r.status));
+        report("handler returned status " + std::to_string(r.status));
         serialize_response(internal_error(), o, out_);
         return;
     }
@@ -275,7 +284,7 @@ awaitable<std::optional<Response>> Session::call_handler(Request req, bool& gave
     if (!failure.empty()) {
         // No-op if the handler had responded before throwing.
         complete(gen, internal_error());
-        if (opts_.on_handler_error) opts_.on_handler_error(failure);
+        report(failure);
     }
     if (std::optional<Response> r = take_response(false)) co_return r;  // answered inline
 
@@ -296,6 +305,15 @@ awaitable<std::optional<Response>> Session::call_handler(Request req, bool& gave
     }
     if (gave_up) co_return json_error(503, "timeout", "The request took too long to process");
     co_return take_response(false);
+}
+
+void Session::report(const std::string& what) noexcept {
+    if (!opts_.on_handler_error) return;
+    try {
+        opts_.on_handler_error(what);
+    } catch (...) {
+        // A failing logger must not take the connection down.
+    }
 }
 
 std::optional<Response> Session::take_response(bool wait) {

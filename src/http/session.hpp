@@ -78,7 +78,7 @@ class Session : public std::enable_shared_from_this<Session> {
     boost::asio::awaitable<void> watchdog(std::shared_ptr<Session> self);
     boost::asio::awaitable<Read> read_request(RequestParser& parser, boost::system::error_code& ec);
     // One read into in_; false when the connection is over (EOF, error, timeout, stop).
-    boost::asio::awaitable<bool> fill();
+    boost::asio::awaitable<bool> fill(Clock::duration timeout);
     // Writes out_ within `timeout`; false when the peer is gone.
     boost::asio::awaitable<bool> flush(Clock::duration timeout);
     // Calls the handler and waits for its response; nullopt when the connection died
@@ -87,10 +87,13 @@ class Session : public std::enable_shared_from_this<Session> {
     // The response for the current request if it has arrived; otherwise, with `wait`,
     // marks the coroutine as about to sleep on wake_.
     std::optional<Response> take_response(bool wait);
-    // Sends what is queued, then closes; `drain` reads (and drops) what the client is
-    // still sending first, so our last response is not lost to a TCP reset.
-    boost::asio::awaitable<void> finish(bool drain);
+    // Sends what is queued, then shuts down our side; `drain` then reads (and drops) what
+    // the client is still sending, so our last response is not lost to a TCP reset.
+    boost::asio::awaitable<void> finish(Clock::duration write_timeout, bool drain);
+    // For a last word to a client that may not be listening (errors, timeouts).
+    Clock::duration goodbye_timeout() const;
     void queue(const Response& r, int version, bool keep_alive, bool head);
+    void report(const std::string& what) noexcept;  // to opts_.on_handler_error
     void arm(Clock::duration d);
     void disarm() { deadline_ = Clock::time_point::max(); }
     void close();

@@ -554,6 +554,18 @@ TEST_F(HttpServerTest, IdleTimeoutClosesAndPartialRequestGets408) {
     EXPECT_EQ(r.status, 408);
     EXPECT_EQ(r.code(), "request_timeout");
     EXPECT_TRUE(partial.closed());
+
+    // A header trickling in byte by byte must still arrive within the idle timeout: after
+    // 1.5 s of one byte per 50 ms, the 408 is there.
+    Client slow(port());
+    const std::string req = request("GET", "/hello");
+    for (std::size_t i = 0; i < 30; ++i) {
+        slow.send(req.substr(i, 1));
+        std::this_thread::sleep_for(50ms);
+    }
+    const auto t1 = std::chrono::steady_clock::now();
+    EXPECT_EQ(slow.read_reply().status, 408);
+    EXPECT_LT(std::chrono::steady_clock::now() - t1, 400ms);  // not 1 s after the last byte
 }
 
 TEST_F(HttpServerTest, HandlerThatNeverRespondsTimesOut) {

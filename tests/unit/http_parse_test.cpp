@@ -139,6 +139,9 @@ TEST(HttpRequestParser, ExpectContinueIsReportedAfterTheHeader) {
     EXPECT_FALSE(r.ec);
     EXPECT_FALSE(r.done);
     EXPECT_TRUE(r.expects_continue);
+    // RFC 7231 section 5.1.1: ignored for HTTP/1.0.
+    EXPECT_FALSE(parse("POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n")
+                     .expects_continue);
 }
 
 TEST(HttpRequestParser, LimitsAndErrorsMapToStatuses) {
