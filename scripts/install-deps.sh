@@ -12,9 +12,10 @@ packages=(
   # tests: unit, sanitizers, fuzzing, real peers
   libgtest-dev libgmock-dev libbenchmark-dev clang-14 libfuzzer-14-dev libclang-rt-14-dev
   python3 python3-pytest python3-icalendar python3-dkim python3-aiosmtpd swaks openssl sqlite3
+  postfix  # for smtp-sink, the relay client's test peer
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(postfix hyperfine wrk)
+  packages+=(hyperfine wrk)
 fi
 
 # ical.js (Thunderbird's iCalendar parser) for tests/e2e/test_invitation_format.py,
