@@ -65,6 +65,7 @@ const std::vector<Binding>& bindings() {
         {"outbound", "retry_base", &Config::retry_base, "seconds before the first retry; doubles each time"},
         {"outbound", "retry_max", &Config::retry_max, "longest wait between retries, seconds"},
         {"outbound", "give_up_after", &Config::give_up_after, "seconds after which a temporary failure is final"},
+        {"outbound", "lease", &Config::lease, "seconds a worker holds a job; a stopped worker's jobs are taken over after it"},
         {"outbound", "dkim_sign", &Config::dkim_sign, "sign outgoing mail with DKIM"},
         {"outbound", "dkim_selector", &Config::dkim_selector, "DKIM selector (s=)"},
         {"outbound", "dkim_key", &Config::dkim_sign_key, "PEM RSA private key file for DKIM signing"},

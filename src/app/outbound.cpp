@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "app/relay_transport.hpp"
 #include "services/invitation_renderer.hpp"
 #include "services/sandbox_transport.hpp"
 
@@ -10,17 +11,48 @@ namespace cis::app {
 
 struct Outbound::Parts {
     std::unique_ptr<services::Transport> transport;
+    RelayTransport* relay = nullptr;  // the transport, when it is a relay (to close it)
     std::unique_ptr<services::OutboxWorker> worker;
     std::string description;
 };
 
 namespace {
 
-std::unique_ptr<services::Transport> make_transport(const Config& c, boost::asio::io_context&,
+smtp::RelayOptions relay_options(const Config& c) {
+    smtp::RelayOptions o;
+    o.host = c.relay_host;
+    o.port = static_cast<unsigned short>(c.relay_port);
+    if (c.relay_tls == "off")
+        o.tls = smtp::RelayOptions::Tls::Off;
+    else if (c.relay_tls == "required")
+        o.tls = smtp::RelayOptions::Tls::Required;
+    else if (c.relay_tls == "opportunistic")
+        o.tls = smtp::RelayOptions::Tls::Opportunistic;
+    else
+        throw ConfigError(fmt::format("[outbound] relay_tls \"{}\" must be off, opportunistic or required",
+                                      c.relay_tls));
+    o.ca_file = c.relay_ca_file;
+    o.username = c.relay_username;
+    o.password = c.relay_password;
+    o.helo_name = c.smtp_hostname.empty() ? c.domain : c.smtp_hostname;
+    o.connections = static_cast<std::size_t>(std::max<std::int64_t>(1, c.relay_connections));
+    return o;
+}
+
+std::unique_ptr<services::Transport> make_transport(const Config& c, boost::asio::io_context& io,
                                                     std::string& description) {
     if (c.transport == "sandbox") {
         description = "sandbox (captured, nothing leaves this machine)";
         return std::make_unique<services::SandboxTransport>();
+    }
+    if (c.transport == "smtp") {
+        description = fmt::format("SMTP relay {}:{} ({} connections, TLS {})", c.relay_host,
+                                  c.relay_port, c.relay_connections, c.relay_tls);
+        try {
+            return std::make_unique<RelayTransport>(io, relay_options(c));
+        } catch (const std::invalid_argument& e) {
+            throw ConfigError(std::string("[outbound] relay: ") + e.what());
+        }
     }
     throw ConfigError(fmt::format("[outbound] transport \"{}\" is not known (sandbox or smtp)", c.transport));
 }
@@ -31,6 +63,7 @@ Outbound::Outbound(const Config& c, store::Store& store, boost::asio::io_context
                    const services::InstallationKeys& keys)
     : parts_(std::make_unique<Parts>()) {
     parts_->transport = make_transport(c, io, parts_->description);
+    parts_->relay = dynamic_cast<RelayTransport*>(parts_->transport.get());
     services::WorkerOptions o;
     char host[256] = "host";
     ::gethostname(host, sizeof host - 1);
@@ -39,6 +72,7 @@ Outbound::Outbound(const Config& c, store::Store& store, boost::asio::io_context
     o.retry_base = c.retry_base;
     o.retry_max = c.retry_max;
     o.give_up_after = c.give_up_after;
+    o.lease_seconds = std::max<std::int64_t>(1, c.lease);
     services::RenderSettings rs{c.domain, c.mailbox_rsvp, c.effective_public_url(), keys.token_key};
     parts_->worker = std::make_unique<services::OutboxWorker>(
         store, *parts_->transport, services::invitation_renderer(rs), o);
@@ -48,7 +82,10 @@ Outbound::~Outbound() { stop(); }
 
 void Outbound::start() { parts_->worker->start(); }
 
-void Outbound::stop() { parts_->worker->stop(); }
+void Outbound::stop() {
+    parts_->worker->stop();
+    if (parts_->relay) parts_->relay->close();  // QUIT, so the io_context can wind down
+}
 
 void Outbound::poke() { parts_->worker->poke(); }
 

@@ -36,8 +36,14 @@ RelayClient::~RelayClient() {
 
 void RelayClient::send(RelayEnvelope env, std::string data,
                        std::function<void(DeliveryResult)> done) {
+    send(std::move(env), std::move(data), CommitGate(), std::move(done));
+}
+
+void RelayClient::send(RelayEnvelope env, std::string data, CommitGate before_dot,
+                       std::function<void(DeliveryResult)> done) {
     detail::Job job;
     job.done = std::move(done);
+    job.before_dot = std::move(before_dot);
     // Addresses go into command lines: refuse anything that could break out of them.
     if (const std::string bad = address_problem(env.mail_from, /*empty_ok=*/true); !bad.empty()) {
         detail::finish_later(shared_->io, std::move(job),

@@ -121,6 +121,16 @@ class RelayClient {
     // blocks: the queue is unbounded, so the caller decides how much to hand over at once.
     void send(RelayEnvelope env, std::string data, std::function<void(DeliveryResult)> done);
 
+    // The same, with a commit gate: once the body is written and only the final "." is
+    // left, `before_dot` is called (on an io thread) with a `proceed` function, and the
+    // final dot waits until proceed(true) is called, from any thread. proceed(false) drops
+    // the connection without the dot, so the server keeps nothing (Deferred). The caller
+    // records "about to be accepted" there: after a crash, a message whose dot may have been
+    // sent is known, so it is never sent twice.
+    using CommitGate = std::function<void(std::function<void(bool proceed)>)>;
+    void send(RelayEnvelope env, std::string data, CommitGate before_dot,
+              std::function<void(DeliveryResult)> done);
+
     // Queued sends complete with Deferred at once; a transaction under way finishes (bounded by
     // the timeouts), then every connection QUITs. Later send()s complete with Deferred.
     // Thread-safe, idempotent.

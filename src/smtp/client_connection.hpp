@@ -66,6 +66,10 @@ class RelayConnection : public std::enable_shared_from_this<RelayConnection> {
 
     // client_transaction.cpp: one message.
     boost::asio::awaitable<Outcome> transact(const Job& job);
+    // Writes the body and the final dot, passing the job's commit gate between them.
+    boost::asio::awaitable<bool> put_body(const Job& job, Outcome& out);
+    // Asks the job's commit gate; true when the final dot may go.
+    boost::asio::awaitable<bool> pass_gate(const Job& job);
     boost::asio::awaitable<void> rset();
 
     // I/O that records a Deferred result in io_failure_ when it fails (the transport is then

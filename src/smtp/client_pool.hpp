@@ -26,6 +26,7 @@ struct Job {
     RelayEnvelope env;
     WireMessage message;
     std::function<void(DeliveryResult)> done;  // emptied once called
+    RelayClient::CommitGate before_dot;        // may be empty
 };
 
 // Calls job.done(result) once, here and now; what it throws is swallowed (it runs on an io

@@ -1,0 +1,138 @@
+"""Delivery through an SMTP relay: a scripted aiosmtpd server (tests/support) that can
+answer 4xx or 5xx, records every message it accepts, and counts copies."""
+import collections
+import json
+import pathlib
+import signal
+import subprocess
+import time
+
+import pytest
+
+from cis_harness import Cis
+
+SERVER = pathlib.Path(__file__).resolve().parents[1] / "support" / "relay_test_server.py"
+
+
+@pytest.fixture
+def relay(tmp_path):
+    record = tmp_path / "relay.jsonl"
+    record.touch()
+    proc = subprocess.Popen(["/usr/bin/python3", str(SERVER), "--record", str(record), "--pipelining"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("PORT "), f"relay test server did not start: {line!r}"
+        yield int(line.split()[1]), record
+    finally:
+        proc.stdin.close()  # the server exits when its stdin closes
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def received(record):
+    """recipient → number of copies the relay accepted"""
+    counts = collections.Counter()
+    for line in record.read_text().splitlines():
+        event = json.loads(line)
+        if event.get("event") == "message":
+            counts.update(r.lower() for r in event["rcpts"])
+    return counts
+
+
+def relay_cis(tmp_path, port, **env):
+    return Cis(tmp_path / "data", CIS_OUTBOUND_TRANSPORT="smtp", CIS_OUTBOUND_RELAY_PORT=port,
+               CIS_OUTBOUND_RELAY_TLS="off", CIS_OUTBOUND_RETRY_BASE=1, CIS_INBOUND_REQUIRE_DKIM="false",
+               CIS_HTTP_PUBLIC_URL="https://cis.test", **env)
+
+
+def invite(cis, event_id, address):
+    status, body = cis.api("POST", f"/event/{event_id}/invite", cis.admin_key, {"email": address})
+    assert status in (200, 202), body
+    return body
+
+
+def state_of(cis, event_id, address):
+    return cis.api("GET", f"/event/{event_id}/invites/{address}", cis.admin_key)[1]
+
+
+def test_invitations_and_notifications_go_through_the_relay(tmp_path, relay):
+    port, record = relay
+    cis = relay_cis(tmp_path, port).start()
+    try:
+        event = cis.create_event()
+        for who in ("ann@example.org", "bob@example.org", "cid@example.org"):
+            invite(cis, event["id"], who)
+        cis.wait_for(lambda: len(received(record)) == 4, what="3 invitations and 1 notification")
+        counts = received(record)
+        assert counts["org@example.org"] == 1, "the organizer's notification went out too"
+        assert all(counts[w] == 1 for w in ("ann@example.org", "bob@example.org", "cid@example.org"))
+        state = cis.wait_for(lambda: (s := state_of(cis, event["id"], "ann@example.org"))["state"] == "sent" and s,
+                             what="state sent")
+        assert state["attempts"][0]["reply"].startswith("250")
+        first = next(json.loads(l) for l in record.read_text().splitlines() if "ann@example.org" in l)
+        raw = bytes.fromhex(first["data_hex"])
+        assert b"METHOD:REQUEST" in raw.replace(b"\r\n ", b"") or b"method=REQUEST" in raw
+        assert first["mail_from"].startswith("bounce+")
+    finally:
+        cis.stop()
+
+
+def test_temporary_failure_is_retried_and_delivered_once(tmp_path, relay):
+    port, record = relay
+    cis = relay_cis(tmp_path, port).start()
+    try:
+        event = cis.create_event()
+        invite(cis, event["id"], "tempfail-once@example.org")
+        state = cis.wait_for(lambda: (s := state_of(cis, event["id"], "tempfail-once@example.org"))["state"] == "sent" and s,
+                             timeout=30, what="delivery after the retry")
+        assert [a["result"] for a in state["attempts"]] == ["deferred", "sent"]
+        assert "451" in state["attempts"][0]["reply"]
+        assert received(record)["tempfail-once@example.org"] == 1
+    finally:
+        cis.stop()
+
+
+def test_permanent_failure_is_final_and_suppresses_the_address(tmp_path, relay):
+    port, record = relay
+    cis = relay_cis(tmp_path, port).start()
+    try:
+        event = cis.create_event()
+        invite(cis, event["id"], "unknown@example.org")
+        state = cis.wait_for(lambda: (s := state_of(cis, event["id"], "unknown@example.org"))["state"] == "failed" and s,
+                             what="the failure")
+        assert "550" in state["last_error"] and "5.1.1" in state["last_error"]
+        assert received(record)["unknown@example.org"] == 0
+        other = cis.create_event(uid="u-other")
+        status, body = cis.api("POST", f"/event/{other['id']}/invite", cis.admin_key, {"email": "unknown@example.org"})
+        assert status == 409 and body["error"]["code"] == "suppressed"
+    finally:
+        cis.stop()
+
+
+def test_sigkill_mid_delivery_then_restart_delivers_each_exactly_once(tmp_path, relay):
+    port, record = relay
+    # Paced so that the kill lands while deliveries are under way; short leases so the
+    # restarted process takes over the dead one's jobs quickly.
+    cis = relay_cis(tmp_path, port, CIS_OUTBOUND_PACE=150, CIS_OUTBOUND_LEASE=2).start()
+    try:
+        event = cis.create_event()
+        recipients = [f"guest{i:04d}@example.org" for i in range(1000)]
+        for who in recipients:
+            invite(cis, event["id"], who)
+        cis.wait_for(lambda: len(received(record)) > 100, what="deliveries under way")
+        cis.proc.send_signal(signal.SIGKILL)
+        cis.proc.wait()
+        before = len(received(record))
+        assert before < 1001, "the kill came too late to test anything"
+        time.sleep(3)  # let the dead worker's leases run out
+        cis.start()
+        cis.wait_for(lambda: sum(received(record).values()) >= 1001, timeout=120, what="all deliveries")
+        time.sleep(2)  # anything sent twice would arrive now
+        counts = received(record)
+        assert [r for r in recipients if counts[r] != 1] == [], "each invitation exactly once"
+        assert counts["org@example.org"] == 1
+    finally:
+        cis.stop()
