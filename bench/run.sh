@@ -5,6 +5,7 @@ build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/smtp_intake.sh" "$build" 20000 32 off
 "$here/smtp_intake.sh" "$build" 20000 32 on
+"$here/api_invites.sh" "$build" 20000 8
 if [[ -x "$build/bench/intake_bench" ]]; then
   "$build/bench/intake_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 fi

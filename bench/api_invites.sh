@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Outbound throughput: N invitations requested through the HTTP API (wrk, 2 threads,
+# 64 connections) and delivered to Postfix's smtp-sink on loopback. Reports the API's
+# accept rate and the end-to-end rate: requests until the last message is handed over.
+# Usage: bench/api_invites.sh BUILD_DIR N [connections to the relay]
+set -euo pipefail
+build=$(cd "${1:-build}" && pwd)
+n=${2:-20000}
+relay_connections=${3:-8}
+root=$(cd "$(dirname "$0")/.." && pwd)
+command -v smtp-sink >/dev/null || PATH=$PATH:/usr/sbin
+for tool in smtp-sink wrk sqlite3; do
+  command -v $tool >/dev/null || { echo "bench: $tool missing (scripts/install-deps.sh --bench)"; exit 1; }
+done
+work=$(mktemp -d)
+cleanup() { kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+sink_port=$(free_port); smtp_port=$(free_port); http_port=$(free_port)
+# smtp-sink refuses to run as root without a user to switch to.
+sink_user=(); [[ $(id -u) -eq 0 ]] && sink_user=(-u nobody)
+smtp-sink "${sink_user[@]}" 127.0.0.1:$sink_port 1000 >/dev/null 2>&1 & echo $! >"$work/sink.pid"
+
+export CIS_DATA_DIR="$work/data" CIS_DOMAIN=bench.test CIS_LOG_LEVEL=warn
+export CIS_SMTP_LISTEN=127.0.0.1:$smtp_port CIS_HTTP_LISTEN=127.0.0.1:$http_port
+export CIS_INBOUND_REQUIRE_DKIM=false CIS_OUTBOUND_TRANSPORT=smtp CIS_OUTBOUND_RELAY_TLS=off
+export CIS_OUTBOUND_RELAY_PORT=$sink_port CIS_OUTBOUND_RELAY_CONNECTIONS=$relay_connections
+"$build/cis" organizer add org@example.org --name "Bench Organizer" >/dev/null
+/usr/bin/python3 -c "
+import sys; sys.path.insert(0, '$root/tests/e2e'); from cis_harness import make_invite
+sys.stdout.buffer.write(make_invite('bench-event', 'org@example.org', summary='Benchmark match'))" \
+  | "$build/cis" ingest --rcpt create@bench.test >/dev/null
+event=$(sqlite3 "$work/data/cis.sqlite3" "select id from events limit 1")
+"$build/cis" serve >"$work/serve.log" 2>&1 & echo $! >"$work/cis.pid"
+for _ in $(seq 100); do grep -q '^cis_' "$work/serve.log" 2>/dev/null && break; sleep 0.1; done
+key=$(grep '^cis_' "$work/serve.log")
+
+cat >"$work/invite.lua" <<LUA
+local thread_id = 0
+local counter = 0
+function setup(thread) thread_id = thread_id + 1; thread:set("tid", thread_id) end
+function init(args) counter = 0 end
+function request()
+  counter = counter + 1
+  local body = string.format('{"email":"guest-%d-%d@example.org","origin":"api"}', tid, counter)
+  return wrk.format("POST", "/event/$event/invite",
+    {["X-API-Key"] = "$key", ["Content-Type"] = "application/json"}, body)
+end
+LUA
+# wrk runs for a time, not a count: run long enough for N requests, then count what
+# was queued and wait for its delivery.
+start=$(date +%s.%N)
+wrk -t2 -c64 -d$((n / 4000 + 2))s --latency -s "$work/invite.lua" "http://127.0.0.1:$http_port" >"$work/wrk.txt"
+api_end=$(date +%s.%N)
+queued=$(sqlite3 "$work/data/cis.sqlite3" "select count(*) from outbox where kind='invite'")
+while [[ $(sqlite3 "$work/data/cis.sqlite3" "select count(*) from outbox where kind='invite' and state in ('sent','failed')") -lt $queued ]]; do
+  sleep 0.05
+done
+end=$(date +%s.%N)
+sent=$(sqlite3 "$work/data/cis.sqlite3" "select count(*) from outbox where kind='invite' and state='sent'")
+/usr/bin/python3 - "$start" "$api_end" "$end" "$queued" "$sent" <<PY
+import sys
+start, api_end, end, queued, sent = map(float, sys.argv[1:])
+print(f"api invites: queued={int(queued)} in {api_end-start:.2f}s ({queued/(api_end-start):.0f}/s accepted); "
+      f"delivered={int(sent)} to smtp-sink in {end-start:.2f}s end to end ({sent/(end-start):.0f}/s)")
+PY
+grep -E "Requests/sec|99%|Non-2xx" "$work/wrk.txt" | sed 's/^/  wrk: /'
