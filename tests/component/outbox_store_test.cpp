@@ -7,25 +7,13 @@
 #include <thread>
 
 #include "store/store.hpp"
+#include "support/store_fixture.hpp"
 
 namespace cis::store {
 namespace {
 
-class OutboxStoreTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        dir_ = std::filesystem::temp_directory_path() /
-               ("cis-outbox-test-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        std::filesystem::remove_all(dir_);
-        std::filesystem::create_directories(dir_);
-        store_ = open_sqlite({(dir_ / "cis.sqlite3").string()});
-        store_->migrate();
-    }
-    void TearDown() override {
-        store_.reset();
-        std::filesystem::remove_all(dir_);
-    }
+class OutboxStoreTest : public test::StoreTest {
+  protected:
     void enqueue(int n, std::int64_t due = 100) {
         store_->write([&](Tx& tx) {
             for (int i = 0; i < n; ++i) {
@@ -53,8 +41,6 @@ protected:
         });
         return out;
     }
-    std::filesystem::path dir_;
-    std::unique_ptr<Store> store_;
 };
 
 TEST_F(OutboxStoreTest, OnlyDueJobsAreLeasedAndEachToOneWorker) {
@@ -77,7 +63,7 @@ TEST_F(OutboxStoreTest, ConcurrentWorkersNeverShareAJob) {
     for (int w = 0; w < 4; ++w)
         workers.emplace_back([&, w] {
             // A connection of its own, as a worker in another process would have.
-            auto own = open_sqlite({(dir_ / "cis.sqlite3").string()});
+            auto own = open_sqlite({db_path()});
             for (;;) {
                 std::vector<OutboxMessage> batch;
                 own->write([&](Tx& tx) { batch = tx.claim_outbox("w" + std::to_string(w), 200, 260, 7); },

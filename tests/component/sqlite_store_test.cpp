@@ -6,25 +6,13 @@
 #include <thread>
 
 #include "store/store.hpp"
+#include "support/store_fixture.hpp"
 
 namespace cis::store {
 namespace {
 
-class SqliteStoreTest : public ::testing::Test {
+class SqliteStoreTest : public test::StoreTest {
   protected:
-    void SetUp() override {
-        dir_ = std::filesystem::temp_directory_path() /
-               ("cis-store-test-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        std::filesystem::remove_all(dir_);
-        std::filesystem::create_directories(dir_);
-        store_ = open_sqlite({(dir_ / "cis.sqlite3").string()});
-        store_->migrate();
-    }
-    void TearDown() override {
-        store_.reset();
-        std::filesystem::remove_all(dir_);
-    }
     static Event sample(const std::string& id, const std::string& uid) {
         Event e;
         e.id = id;
@@ -44,14 +32,12 @@ class SqliteStoreTest : public ::testing::Test {
         e.created_at = e.updated_at = 1700000000;
         return e;
     }
-    std::filesystem::path dir_;
-    std::unique_ptr<Store> store_;
 };
 
 TEST_F(SqliteStoreTest, MigrationsAreVersionedAndIdempotent) {
     EXPECT_EQ(store_->schema_version(), 1);
     EXPECT_EQ(store_->migrate(), 1);
-    auto again = open_sqlite({(dir_ / "cis.sqlite3").string()});
+    auto again = open_sqlite({db_path()});
     EXPECT_EQ(again->migrate(), 1);
 }
 
@@ -132,7 +118,7 @@ TEST_F(SqliteStoreTest, InboundKeepsRawBytesExactly) {
 
 TEST_F(SqliteStoreTest, TwoStoresOnOneFileSerialiseTheirWriters) {
     // As `cis ingest` and `cis serve` do: separate connections, one database.
-    auto second = open_sqlite({(dir_ / "cis.sqlite3").string()});
+    auto second = open_sqlite({db_path()});
     auto writer = [](Store& s, const std::string& prefix) {
         for (int i = 0; i < 50; ++i)
             s.write([&](Tx& tx) {
