@@ -103,11 +103,13 @@ int run_cli(int argc, char** argv) {
     KeyArgs key;
     auto* keys = app.add_subcommand("key", "API keys (X-API-Key)");
     keys->require_subcommand(1);
-    auto* kcreate = keys->add_subcommand("create", "create a key; prints it alone on its last line");
+    auto* kcreate =
+        keys->add_subcommand("create", "create a key; prints it alone on its last line");
     kcreate->add_option("--role", key.role, "admin, domain or organizer")
         ->required()
         ->check(CLI::IsMember({"admin", "domain", "organizer"}));
-    kcreate->add_option("--organizer", key.organizer, "for --role organizer: the organizer's address");
+    kcreate->add_option("--organizer", key.organizer,
+                        "for --role organizer: the organizer's address");
     kcreate->add_option("--domain", key.domain, "for --role domain: the organizers' domain");
     kcreate->add_option("--label", key.label, "a note on what the key is for");
     on(kcreate, [&](const Config& c) { return cmd_key_create(c, key); });

@@ -44,8 +44,8 @@ struct Config {
     std::string relay_ca_file;
     std::string relay_username, relay_password;
     std::int64_t relay_connections = 4;
-    std::int64_t pace = 0;              // messages per second; 0 = no limit
-    std::int64_t retry_base = 60;       // seconds before the first retry, doubling
+    std::int64_t pace = 0;         // messages per second; 0 = no limit
+    std::int64_t retry_base = 60;  // seconds before the first retry, doubling
     std::int64_t retry_max = 3600;
     std::int64_t give_up_after = 259200;  // seconds: a temporary failure becomes permanent
     std::int64_t lease = 300;             // seconds a worker holds a job before others may take it

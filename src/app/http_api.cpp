@@ -22,7 +22,8 @@ using Params = http::Router::Params;
 std::optional<store::ApiKey> caller(ApiContext& ctx, const Request& req, const Respond& respond) {
     const std::string presented = req.header("X-API-Key");
     std::optional<store::ApiKey> key;
-    if (!presented.empty()) ctx.store.read([&](store::Tx& tx) { key = services::authenticate(tx, presented); });
+    if (!presented.empty())
+        ctx.store.read([&](store::Tx& tx) { key = services::authenticate(tx, presented); });
     if (!key)
         respond(json_error(401, "unauthorized",
                            presented.empty() ? "an API key is required in the X-API-Key header"
@@ -41,11 +42,14 @@ std::string first(const Request& req, const std::string& name) {
     return it == req.query.end() ? std::string() : it->second;
 }
 
-bool truthy(std::string_view v) { return v == "1" || v == "true" || v == "yes"; }
+bool truthy(std::string_view v) {
+    return v == "1" || v == "true" || v == "yes";
+}
 
 nlohmann::json invite_json(const store::Invitee& i, const std::string& state) {
-    return {{"id", i.id},         {"event_id", i.event_id}, {"email", i.email},
-            {"name", i.name},     {"origin", i.origin},     {"uid", i.uid},
+    return {{"id", i.id},         {"event_id", i.event_id},
+            {"email", i.email},   {"name", i.name},
+            {"origin", i.origin}, {"uid", i.uid},
             {"state", state},     {"invited_at", rfc3339_utc(i.invited_at)}};
 }
 
@@ -62,10 +66,12 @@ void invite(ApiContext& ctx, const Request& req, const Params& p, Respond respon
     } else {
         const auto body = nlohmann::json::parse(req.body, nullptr, false);
         if (body.is_discarded() || !body.is_object())
-            return respond(json_error(400, "invalid_json", "the body must be a JSON object such as "
-                                                           "{\"email\": \"zack@example.org\"}"));
+            return respond(json_error(400, "invalid_json",
+                                      "the body must be a JSON object such as "
+                                      "{\"email\": \"zack@example.org\"}"));
         const auto text = [&](const char* name) {
-            return body.contains(name) && body[name].is_string() ? body[name].get<std::string>() : std::string();
+            return body.contains(name) && body[name].is_string() ? body[name].get<std::string>()
+                                                                 : std::string();
         };
         r.email = text("email");
         r.name = text("name");
@@ -74,8 +80,8 @@ void invite(ApiContext& ctx, const Request& req, const Params& p, Respond respon
     }
     if (r.origin.empty()) r.origin = "api";
     auto outcome = std::make_shared<services::InviteOutcome>();
-    services::InviteContext ic{nullptr, ctx.uid_key, ctx.token_key, ctx.domain, ctx.bounce_local,
-                               std::time(nullptr)};
+    services::InviteContext ic{nullptr,    ctx.uid_key,      ctx.token_key,
+                               ctx.domain, ctx.bounce_local, std::time(nullptr)};
     store::WriteJob job;
     job.work = [outcome, r, ic, key = *key](store::Tx& tx) mutable {
         ic.key = &key;
@@ -88,9 +94,11 @@ void invite(ApiContext& ctx, const Request& req, const Params& p, Respond respon
     };
     job.done = [outcome, respond, &ctx](bool committed) {
         if (!committed)
-            return respond(json_error(503, "unavailable", "the database is busy; try again shortly"));
+            return respond(
+                json_error(503, "unavailable", "the database is busy; try again shortly"));
         const auto& o = *outcome;
-        if (!o.error_code.empty()) return respond(json_error(o.status, o.error_code, o.error_message));
+        if (!o.error_code.empty())
+            return respond(json_error(o.status, o.error_code, o.error_message));
         auto j = invite_json(o.invitee, o.created || o.resent ? "queued" : o.invitee.delivery);
         j["created"] = o.created;
         j["resent"] = o.resent;
@@ -117,15 +125,20 @@ void invite_state(ApiContext& ctx, const Request& req, const Params& p, Respond 
         job = tx.latest_outbox_for_invitee(inv->id);
         if (job) attempts = tx.attempts_for(job->id);
     });
-    if (!event) return respond(json_error(404, "event_not_found", "no event with id " + p.at("id")));
+    if (!event)
+        return respond(json_error(404, "event_not_found", "no event with id " + p.at("id")));
     if (!services::key_covers_organizer(*key, event->organizer))
-        return respond(json_error(403, "forbidden", "this API key may not see that organizer's events"));
-    if (!inv) return respond(json_error(404, "invite_not_found", email + " was not invited to this event"));
+        return respond(
+            json_error(403, "forbidden", "this API key may not see that organizer's events"));
+    if (!inv)
+        return respond(
+            json_error(404, "invite_not_found", email + " was not invited to this event"));
     auto j = invite_json(*inv, job ? job->state : inv->delivery);
     j["sent_at"] = inv->sent_at ? nlohmann::json(rfc3339_utc(*inv->sent_at)) : nlohmann::json();
     j["last_error"] = job ? job->last_error : inv->last_error;
-    j["next_attempt_at"] =
-        job && job->state == "queued" ? nlohmann::json(rfc3339_utc(job->next_attempt_at)) : nlohmann::json();
+    j["next_attempt_at"] = job && job->state == "queued"
+                               ? nlohmann::json(rfc3339_utc(job->next_attempt_at))
+                               : nlohmann::json();
     auto list = nlohmann::json::array();
     for (const auto& a : attempts)
         list.push_back({{"at", rfc3339_utc(a.at)}, {"result", a.result}, {"reply", a.reply}});
@@ -137,18 +150,20 @@ void sandbox_list(ApiContext& ctx, const Request& req, const Params&, Respond re
     auto key = caller(ctx, req, respond);
     if (!key || !is_admin(ctx, *key, respond)) return;
     std::size_t limit = 100;
-    if (auto l = first(req, "limit"); !l.empty()) limit = std::clamp<std::size_t>(std::strtoul(l.c_str(), nullptr, 10), 1, 10000);
+    if (auto l = first(req, "limit"); !l.empty())
+        limit = std::clamp<std::size_t>(std::strtoul(l.c_str(), nullptr, 10), 1, 10000);
     std::vector<store::SandboxMessage> list;
     ctx.store.read([&](store::Tx& tx) { list = tx.list_sandbox(limit); });
     auto messages = nlohmann::json::array();
     for (const auto& m : list)
-        messages.push_back({{"id", m.id},
-                            {"from", m.from},
-                            {"to", m.to},
-                            {"subject", m.subject},
-                            {"kind", m.kind},
-                            {"event_id", m.event_id.empty() ? nlohmann::json() : nlohmann::json(m.event_id)},
-                            {"created_at", rfc3339_utc(m.created_at)}});
+        messages.push_back(
+            {{"id", m.id},
+             {"from", m.from},
+             {"to", m.to},
+             {"subject", m.subject},
+             {"kind", m.kind},
+             {"event_id", m.event_id.empty() ? nlohmann::json() : nlohmann::json(m.event_id)},
+             {"created_at", rfc3339_utc(m.created_at)}});
     respond(json_response(200, {{"messages", messages}}));
 }
 
@@ -175,13 +190,16 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
         try {
             ctx.store.read([](store::Tx& tx) { (void)tx.setting("installation"); });  // it answers
             const int version = ctx.store.schema_version();
-            respond(json_response(200, {{"status", "ready"}, {"schema", version}, {"transport", ctx.transport}}));
+            respond(json_response(
+                200, {{"status", "ready"}, {"schema", version}, {"transport", ctx.transport}}));
         } catch (const std::exception& e) {
             respond(json_error(503, "not_ready", e.what()));
         }
     });
     const auto bind = [&ctx](auto fn) {
-        return [&ctx, fn](const Request& req, const Params& p, Respond respond) { fn(ctx, req, p, std::move(respond)); };
+        return [&ctx, fn](const Request& req, const Params& p, Respond respond) {
+            fn(ctx, req, p, std::move(respond));
+        };
     };
     router.add("POST", "/event/{id}/invite", bind(invite));
     router.add("GET", "/event/{id}/invite", bind(invite));

@@ -19,7 +19,8 @@ nlohmann::json key_json(const store::ApiKey& k) {
             {"domain", k.domain.empty() ? nlohmann::json() : nlohmann::json(k.domain)},
             {"label", k.label},
             {"created_at", rfc3339_utc(k.created_at)},
-            {"revoked_at", k.revoked_at ? nlohmann::json(rfc3339_utc(*k.revoked_at)) : nlohmann::json()}};
+            {"revoked_at",
+             k.revoked_at ? nlohmann::json(rfc3339_utc(*k.revoked_at)) : nlohmann::json()}};
 }
 }  // namespace
 
@@ -33,7 +34,8 @@ int cmd_key_create(const Config& c, const KeyArgs& a) {
     auto store = open_store(c);
     store->write([&](store::Tx& tx) { tx.insert_api_key(k.record); });
     std::cout << fmt::format("{} key {} created{}{}; it is shown only now:\n", k.record.role,
-                             k.record.id, k.record.organizer.empty() ? "" : " for " + k.record.organizer,
+                             k.record.id,
+                             k.record.organizer.empty() ? "" : " for " + k.record.organizer,
                              k.record.domain.empty() ? "" : " for @" + k.record.domain);
     std::cout << k.plaintext << "\n";  // alone on the last line, for scripts
     return 0;

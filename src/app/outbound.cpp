@@ -29,8 +29,8 @@ smtp::RelayOptions relay_options(const Config& c) {
     else if (c.relay_tls == "opportunistic")
         o.tls = smtp::RelayOptions::Tls::Opportunistic;
     else
-        throw ConfigError(fmt::format("[outbound] relay_tls \"{}\" must be off, opportunistic or required",
-                                      c.relay_tls));
+        throw ConfigError(fmt::format(
+            "[outbound] relay_tls \"{}\" must be off, opportunistic or required", c.relay_tls));
     o.ca_file = c.relay_ca_file;
     o.username = c.relay_username;
     o.password = c.relay_password;
@@ -54,7 +54,8 @@ std::unique_ptr<services::Transport> make_transport(const Config& c, boost::asio
             throw ConfigError(std::string("[outbound] relay: ") + e.what());
         }
     }
-    throw ConfigError(fmt::format("[outbound] transport \"{}\" is not known (sandbox or smtp)", c.transport));
+    throw ConfigError(
+        fmt::format("[outbound] transport \"{}\" is not known (sandbox or smtp)", c.transport));
 }
 
 }  // namespace
@@ -74,21 +75,29 @@ Outbound::Outbound(const Config& c, store::Store& store, boost::asio::io_context
     o.give_up_after = c.give_up_after;
     o.lease_seconds = std::max<std::int64_t>(1, c.lease);
     services::RenderSettings rs{c.domain, c.mailbox_rsvp, c.effective_public_url(), keys.token_key};
-    parts_->worker = std::make_unique<services::OutboxWorker>(
-        store, *parts_->transport, services::invitation_renderer(rs), o);
+    parts_->worker = std::make_unique<services::OutboxWorker>(store, *parts_->transport,
+                                                              services::invitation_renderer(rs), o);
 }
 
-Outbound::~Outbound() { stop(); }
+Outbound::~Outbound() {
+    stop();
+}
 
-void Outbound::start() { parts_->worker->start(); }
+void Outbound::start() {
+    parts_->worker->start();
+}
 
 void Outbound::stop() {
     parts_->worker->stop();
     if (parts_->relay) parts_->relay->close();  // QUIT, so the io_context can wind down
 }
 
-void Outbound::poke() { parts_->worker->poke(); }
+void Outbound::poke() {
+    parts_->worker->poke();
+}
 
-std::string Outbound::description() const { return parts_->description; }
+std::string Outbound::description() const {
+    return parts_->description;
+}
 
 }  // namespace cis::app

@@ -12,7 +12,7 @@
 namespace cis::app {
 
 class Outbound {
-public:
+  public:
     Outbound(const Config& c, store::Store& store, boost::asio::io_context& io,
              const services::InstallationKeys& keys);
     ~Outbound();
@@ -21,7 +21,7 @@ public:
     void poke();
     std::string description() const;
 
-private:
+  private:
     struct Parts;
     std::unique_ptr<Parts> parts_;
 };

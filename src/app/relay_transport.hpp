@@ -9,14 +9,14 @@
 namespace cis::app {
 
 class RelayTransport final : public services::Transport {
-public:
+  public:
     RelayTransport(boost::asio::io_context& io, smtp::RelayOptions opts);
     std::string name() const override { return "smtp"; }
     void deliver(const services::OutgoingItem& item, std::function<void(Proceed)> before_commit,
                  std::function<void(services::DeliveryOutcome)> done) override;
     void close() { client_.close(); }
 
-private:
+  private:
     smtp::RelayClient client_;
 };
 

@@ -15,8 +15,8 @@
 #include "app/runtime.hpp"
 #include "app/smtp_intake.hpp"
 #include "http/server.hpp"
-#include "services/installation.hpp"
 #include "ical/timezones.hpp"
+#include "services/installation.hpp"
 
 namespace cis::app {
 
@@ -79,13 +79,14 @@ int cmd_serve(const Config& c) {
     smtp::Server smtp_server(io, smtp_options(c), intake);
 
     Outbound outbound(c, *store, io, keys);
-    ApiContext api{*store, committer, c.domain, keys.uid_key, keys.token_key, c.mailbox_bounce,
-                   c.transport, [&outbound] { outbound.poke(); }};
+    ApiContext api{*store,         committer,        c.domain,    keys.uid_key,
+                   keys.token_key, c.mailbox_bounce, c.transport, [&outbound] { outbound.poke(); }};
     http::Router router;
     add_api_routes(router, api);
-    http::Server http_server(io, http_options(c), [&router](http::Request req, http::Respond respond) {
-        router.dispatch(std::move(req), std::move(respond));
-    });
+    http::Server http_server(io, http_options(c),
+                             [&router](http::Request req, http::Respond respond) {
+                                 router.dispatch(std::move(req), std::move(respond));
+                             });
 
     smtp_server.start();
     http_server.start();

@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include "net/listen.hpp"
+
 #include <array>
 #include <stdexcept>
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs std::exchange
@@ -81,19 +83,6 @@ awaitable<void> accept_loop(std::shared_ptr<ServerShared> s) {
     }
 }
 
-tcp::endpoint resolve(asio::io_context& io, const std::string& host, unsigned short port) {
-    error_code ec;
-    const asio::ip::address addr = asio::ip::make_address(host, ec);
-    if (!ec) return tcp::endpoint(addr, port);
-    tcp::resolver resolver(io);
-    const auto results = resolver.resolve(host, std::to_string(port), ec);
-    if (ec || results.empty()) {
-        throw std::runtime_error("http: cannot resolve listen address '" + host +
-                                 "': " + (ec ? ec.message() : "no address"));
-    }
-    return results.begin()->endpoint();
-}
-
 }  // namespace
 
 Server::Server(asio::io_context& io, ServerOptions opts, Handler handler)
@@ -111,24 +100,7 @@ void Server::start() {
             throw std::logic_error("http: Server::start() called twice or after stop()");
     }
     if (!s.handler) throw std::logic_error("http: Server needs a handler");
-    const tcp::endpoint ep = resolve(s.io, s.opts.host, s.opts.port);
-    const std::string where = s.opts.host + ":" + std::to_string(s.opts.port);
-    error_code ec;
-    auto fail = [&](const char* what) {
-        error_code ignored;
-        s.acceptor.close(ignored);
-        throw std::runtime_error("http: cannot " + std::string(what) + " " + where + ": " +
-                                 ec.message());
-    };
-    s.acceptor.open(ep.protocol(), ec);
-    if (ec) fail("open a socket for");
-    s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    if (ec) fail("set SO_REUSEADDR on");
-    s.acceptor.bind(ep, ec);
-    if (ec) fail("bind to");
-    s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) fail("listen on");
-    port_ = s.acceptor.local_endpoint(ec).port();
+    port_ = net::listen(s.acceptor, s.io, s.opts.host, s.opts.port, "http");
     asio::co_spawn(s.accept_strand, accept_loop(shared_), asio::detached);
 }
 

@@ -13,8 +13,9 @@ namespace cis::mail {
 namespace {
 
 bool atext(unsigned char c) {
-    return std::isalnum(c) || std::string_view("!#$%&'*+-/=?^_`{|}~").find(static_cast<char>(c)) !=
-                                  std::string_view::npos ||
+    return std::isalnum(c) ||
+           std::string_view("!#$%&'*+-/=?^_`{|}~").find(static_cast<char>(c)) !=
+               std::string_view::npos ||
            c >= 0x80;  // UTF-8 (RFC 6531)
 }
 

@@ -16,10 +16,12 @@ std::optional<Role> role_from(std::string_view s) {
     return std::nullopt;
 }
 
-NewKey make_api_key(const std::string& role, const std::string& organizer, const std::string& domain,
-                    const std::string& label, std::int64_t now) {
+NewKey make_api_key(const std::string& role, const std::string& organizer,
+                    const std::string& domain, const std::string& label, std::int64_t now) {
     const auto r = role_from(role);
-    if (!r) throw std::invalid_argument(fmt::format("unknown role \"{}\" (admin, domain, organizer)", role));
+    if (!r)
+        throw std::invalid_argument(
+            fmt::format("unknown role \"{}\" (admin, domain, organizer)", role));
     NewKey k;
     k.record.role = role;
     k.record.label = label;
@@ -60,9 +62,12 @@ std::optional<store::ApiKey> authenticate(store::Tx& tx, std::string_view presen
 
 bool key_covers_organizer(const store::ApiKey& key, const std::string& organizer) {
     switch (role_from(key.role).value_or(Role::Organizer)) {
-        case Role::Admin: return true;
-        case Role::Domain: return domain_part(organizer) == key.domain;
-        case Role::Organizer: return organizer == key.organizer;
+        case Role::Admin:
+            return true;
+        case Role::Domain:
+            return domain_part(organizer) == key.domain;
+        case Role::Organizer:
+            return organizer == key.organizer;
     }
     return false;
 }

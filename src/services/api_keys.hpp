@@ -18,8 +18,8 @@ struct NewKey {
 };
 
 // Validates the scope (domain keys need a domain, organizer keys an organizer).
-NewKey make_api_key(const std::string& role, const std::string& organizer, const std::string& domain,
-                    const std::string& label, std::int64_t now);
+NewKey make_api_key(const std::string& role, const std::string& organizer,
+                    const std::string& domain, const std::string& label, std::int64_t now);
 
 // The key's record when `presented` is a valid, unrevoked key.
 std::optional<store::ApiKey> authenticate(store::Tx& tx, std::string_view presented);

@@ -19,8 +19,8 @@ std::string load_or_create(const std::filesystem::path& path) {
         std::string key;
         std::getline(in, key);
         if (key.size() < 32)
-            throw std::runtime_error(fmt::format("{} is damaged (too short); restore it from a backup",
-                                                 path.string()));
+            throw std::runtime_error(
+                fmt::format("{} is damaged (too short); restore it from a backup", path.string()));
         return key;
     }
     const std::string key = random_token(32);
@@ -41,7 +41,8 @@ InstallationKeys load_installation_keys(const std::string& data_dir) {
     const auto dir = std::filesystem::path(data_dir) / "keys";
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+    if (ec)
+        throw std::runtime_error(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
     ::chmod(dir.c_str(), 0700);
     return InstallationKeys{load_or_create(dir / "uid.key"), load_or_create(dir / "token.key")};
 }

@@ -17,7 +17,7 @@ IntakeResult process_now(store::Store& store, const Prepared& p, const IntakePol
 // Submits prepared messages to the shared group committer; each is applied in its own
 // savepoint, and one whose processing fails is still stored raw with status "error".
 class IntakeWriter {
-public:
+  public:
     // ok == false: nothing was stored (temporary failure); the sender should retry.
     using Callback = std::function<void(bool ok, const IntakeResult& result)>;
 
@@ -26,7 +26,7 @@ public:
 
     void submit(Prepared p, Callback done);
 
-private:
+  private:
     store::GroupCommitter& committer_;
     const IntakePolicy policy_;
 };

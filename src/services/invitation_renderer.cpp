@@ -23,9 +23,9 @@ std::optional<imip::Kind> kind_of(const std::string& job_kind) {
 // Templates per (event, SEQUENCE, kind, minute): a fan-out to thousands of recipients
 // builds the expensive part once; DTSTAMP stays fresh to the minute.
 class TemplateCache {
-public:
-    std::shared_ptr<const imip::InvitationTemplate> get(const std::string& key,
-                                                        const std::function<imip::TemplateInput()>& input) {
+  public:
+    std::shared_ptr<const imip::InvitationTemplate> get(
+        const std::string& key, const std::function<imip::TemplateInput()>& input) {
         std::lock_guard lock(mutex_);
         if (auto it = cache_.find(key); it != cache_.end()) return it->second;
         if (cache_.size() >= 512) cache_.clear();  // bounded; rebuilding is cheap enough
@@ -34,7 +34,7 @@ public:
         return t;
     }
 
-private:
+  private:
     std::mutex mutex_;
     std::map<std::string, std::shared_ptr<const imip::InvitationTemplate>> cache_;
 };
@@ -52,7 +52,8 @@ Renderer invitation_renderer(const RenderSettings& s) {
                       std::string& why_not) -> std::optional<Rendered> {
         const auto kind = kind_of(job.kind);
         if (!kind || !job.invitee_id) {
-            why_not = fmt::format("a {} job has no message and nothing to render it from", job.kind);
+            why_not =
+                fmt::format("a {} job has no message and nothing to render it from", job.kind);
             return std::nullopt;
         }
         const auto event = tx.find_event_by_id(job.event_id);
@@ -66,7 +67,8 @@ Renderer invitation_renderer(const RenderSettings& s) {
             return std::nullopt;
         }
         const std::int64_t minute = std::time(nullptr) / 60 * 60;
-        const std::string key = fmt::format("{}/{}/{}/{}", event->id, event->sequence, job.kind == "resend" ? "invite" : job.kind, minute);
+        const std::string key = fmt::format("{}/{}/{}/{}", event->id, event->sequence,
+                                            job.kind == "resend" ? "invite" : job.kind, minute);
         const auto tmpl = cache->get(key, [&] {
             imip::TemplateInput in(*event);
             in.kind = *kind;
@@ -80,8 +82,8 @@ Renderer invitation_renderer(const RenderSettings& s) {
         r.email = invitee->email;
         r.name = invitee->name;
         r.uid = invitee->uid;
-        r.unsubscribe_url =
-            fmt::format("{}/unsubscribe/{}", s.public_url, unsubscribe_token(s.token_key, invitee->id));
+        r.unsubscribe_url = fmt::format("{}/unsubscribe/{}", s.public_url,
+                                        unsubscribe_token(s.token_key, invitee->id));
         // Each resend is a message of its own; the first invitation's id is derived.
         if (job.kind == "resend") r.message_id_local = fmt::format("resend.{}", job.id);
         return Rendered{tmpl->render(r), ""};

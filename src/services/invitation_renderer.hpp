@@ -9,10 +9,10 @@
 namespace cis::services {
 
 struct RenderSettings {
-    std::string domain;       // rsvp@<domain> is ORGANIZER and From:
+    std::string domain;  // rsvp@<domain> is ORGANIZER and From:
     std::string rsvp_local;
-    std::string public_url;   // for unsubscribe links
-    std::string token_key;    // signs unsubscribe tokens
+    std::string public_url;  // for unsubscribe links
+    std::string token_key;   // signs unsubscribe tokens
 };
 
 Renderer invitation_renderer(const RenderSettings& s);

@@ -37,7 +37,8 @@ std::int64_t queue_invitation(store::Tx& tx, const store::Invitee& inv, const st
     m.event_id = inv.event_id;
     m.invitee_id = inv.id;
     m.sequence = sequence;
-    m.env_from = fmt::format("{}+{}@{}", c.bounce_local, bounce_token(c.token_key, inv.id), c.domain);
+    m.env_from =
+        fmt::format("{}+{}@{}", c.bounce_local, bounce_token(c.token_key, inv.id), c.domain);
     m.rcpt = inv.email;
     m.next_attempt_at = m.created_at = c.now;
     return tx.enqueue(m);
@@ -58,7 +59,8 @@ std::string bounce_token(std::string_view token_key, std::int64_t invitee_id) {
     return id + "-" + hmac_hex(token_key, "bounce:" + id, 12);
 }
 
-std::optional<std::int64_t> invitee_of_bounce_token(std::string_view token_key, std::string_view token) {
+std::optional<std::int64_t> invitee_of_bounce_token(std::string_view token_key,
+                                                    std::string_view token) {
     const auto dash = token.find('-');
     if (dash == std::string_view::npos || dash == 0 || dash > 18) return std::nullopt;
     const std::string id(token.substr(0, dash));
@@ -83,15 +85,19 @@ InviteOutcome request_invite(store::Tx& tx, const InviteRequest& r, const Invite
     for (char& ch : email) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
 
     const auto event = tx.find_event_by_id(r.event_id);
-    if (!event) return refuse(404, "event_not_found", fmt::format("no event with id {}", r.event_id));
+    if (!event)
+        return refuse(404, "event_not_found", fmt::format("no event with id {}", r.event_id));
     if (c.key && !key_covers_organizer(*c.key, event->organizer))
         return refuse(403, "forbidden", "this API key may not invite to that organizer's events");
     if (event->fields.status == EventStatus::Cancelled)
-        return refuse(409, "event_cancelled", "the event is cancelled; it takes no new invitations");
+        return refuse(409, "event_cancelled",
+                      "the event is cancelled; it takes no new invitations");
     if (event->last_end && *event->last_end < c.now)
-        return refuse(409, "event_over", fmt::format("the event ended {}", rfc3339_utc(*event->last_end)));
+        return refuse(409, "event_over",
+                      fmt::format("the event ended {}", rfc3339_utc(*event->last_end)));
     if (auto why = tx.suppression_reason(email, event->organizer))
-        return refuse(409, "suppressed", fmt::format("{} does not receive invitations: {}", email, *why));
+        return refuse(409, "suppressed",
+                      fmt::format("{} does not receive invitations: {}", email, *why));
 
     InviteOutcome o;
     if (auto existing = tx.find_invitee(event->id, email)) {

@@ -35,7 +35,8 @@ InviteOutcome request_invite(store::Tx& tx, const InviteRequest& r, const Invite
 // bounce+<token>@domain: the token names the invitee and is signed, so a bounce
 // leads back to the invitation and cannot be forged.
 std::string bounce_token(std::string_view token_key, std::int64_t invitee_id);
-std::optional<std::int64_t> invitee_of_bounce_token(std::string_view token_key, std::string_view token);
+std::optional<std::int64_t> invitee_of_bounce_token(std::string_view token_key,
+                                                    std::string_view token);
 
 // Origins are short machine tags: api, landing, schedule, cta:mailchimp, bulk, …
 bool valid_origin(std::string_view origin);

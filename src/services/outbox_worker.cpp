@@ -36,11 +36,18 @@ struct Slot {
 
 OutboxWorker::OutboxWorker(store::Store& store, Transport& transport, Renderer renderer,
                            WorkerOptions opts)
-    : store_(store), transport_(transport), renderer_(std::move(renderer)), opts_(std::move(opts)) {}
+    : store_(store),
+      transport_(transport),
+      renderer_(std::move(renderer)),
+      opts_(std::move(opts)) {}
 
-OutboxWorker::~OutboxWorker() { stop(); }
+OutboxWorker::~OutboxWorker() {
+    stop();
+}
 
-void OutboxWorker::start() { thread_ = std::thread([this] { run(); }); }
+void OutboxWorker::start() {
+    thread_ = std::thread([this] { run(); });
+}
 
 void OutboxWorker::stop() {
     {
@@ -69,7 +76,8 @@ void OutboxWorker::run() {
         }
         std::unique_lock lock(mutex_);
         if (stopping_) return;
-        if (!busy) wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || poked_; });
+        if (!busy)
+            wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || poked_; });
         poked_ = false;
         if (stopping_) return;
     }
@@ -85,9 +93,11 @@ bool OutboxWorker::round() {
         last_recovery_ = now;
     }
     std::vector<store::OutboxMessage> jobs;
-    store_.write([&](store::Tx& tx) {
-        jobs = tx.claim_outbox(opts_.owner, now, now + opts_.lease_seconds, opts_.batch);
-    }, store::Durability::Process);
+    store_.write(
+        [&](store::Tx& tx) {
+            jobs = tx.claim_outbox(opts_.owner, now, now + opts_.lease_seconds, opts_.batch);
+        },
+        store::Durability::Process);
     if (jobs.empty()) return false;
 
     std::vector<Slot> slots(jobs.size());
@@ -108,7 +118,8 @@ bool OutboxWorker::round() {
                     slots[i].obsolete = why;
                 }
             } catch (const std::exception& e) {
-                slots[i].outcome = DeliveryOutcome{Status::Failed, 0, "", fmt::format("could not render: {}", e.what())};
+                slots[i].outcome = DeliveryOutcome{Status::Failed, 0, "",
+                                                   fmt::format("could not render: {}", e.what())};
             }
         }
     });
@@ -145,55 +156,62 @@ bool OutboxWorker::round() {
     }
 
     const std::int64_t done_at = std::time(nullptr);
-    store_.write([&](store::Tx& tx) {
-        for (auto& s : slots) {
-            const auto& job = s.item.job;
-            store::OutboxOutcome out;
-            out.attempts = job.attempts + 1;
-            out.message = job.message.empty() ? s.item.message : std::string();
-            out.message_id = job.message_id;
-            if (!s.obsolete.empty()) {
-                out.state = "superseded";
-                out.last_error = s.obsolete;
+    store_.write(
+        [&](store::Tx& tx) {
+            for (auto& s : slots) {
+                const auto& job = s.item.job;
+                store::OutboxOutcome out;
+                out.attempts = job.attempts + 1;
+                out.message = job.message.empty() ? s.item.message : std::string();
+                out.message_id = job.message_id;
+                if (!s.obsolete.empty()) {
+                    out.state = "superseded";
+                    out.last_error = s.obsolete;
+                    tx.finish_outbox(job.id, out);
+                    continue;
+                }
+                const DeliveryOutcome& o = *s.outcome;
+                const std::string reply = reply_text(o);
+                std::string invitee_state;
+                if (o.status == Status::Sent) {
+                    out.state = "sent";
+                    out.sent_at = done_at;
+                    invitee_state = "sent";
+                    transport_.on_sent(tx, s.item, done_at);
+                    ++stats_.sent;
+                } else if (o.status == Status::Deferred &&
+                           done_at - job.created_at < opts_.give_up_after) {
+                    out.state = "queued";
+                    const std::int64_t wait =
+                        std::min(opts_.retry_max,
+                                 opts_.retry_base << std::min<std::int64_t>(job.attempts, 20));
+                    out.next_attempt_at = done_at + wait;
+                    out.last_error = reply;
+                    ++stats_.deferred;
+                } else {
+                    out.state = "failed";
+                    out.last_error =
+                        o.status == Status::Deferred
+                            ? fmt::format("gave up after {} attempts: {}", out.attempts, reply)
+                            : reply;
+                    invitee_state = "failed";
+                    if (o.status == Status::Failed && address_is_dead(o))
+                        tx.put_suppression(job.rcpt, "", "bounced", reply, done_at);
+                    ++stats_.failed;
+                }
                 tx.finish_outbox(job.id, out);
-                continue;
+                tx.record_attempt(job.id,
+                                  store::DeliveryAttempt{done_at,
+                                                         o.status == Status::Sent ? "sent"
+                                                         : out.state == "queued"  ? "deferred"
+                                                                                  : "failed",
+                                                         reply});
+                if (job.invitee_id && !invitee_state.empty())
+                    tx.set_invitee_delivery(*job.invitee_id, invitee_state, out.last_error,
+                                            out.sent_at);
             }
-            const DeliveryOutcome& o = *s.outcome;
-            const std::string reply = reply_text(o);
-            std::string invitee_state;
-            if (o.status == Status::Sent) {
-                out.state = "sent";
-                out.sent_at = done_at;
-                invitee_state = "sent";
-                transport_.on_sent(tx, s.item, done_at);
-                ++stats_.sent;
-            } else if (o.status == Status::Deferred && done_at - job.created_at < opts_.give_up_after) {
-                out.state = "queued";
-                const std::int64_t wait = std::min(opts_.retry_max, opts_.retry_base << std::min<std::int64_t>(job.attempts, 20));
-                out.next_attempt_at = done_at + wait;
-                out.last_error = reply;
-                ++stats_.deferred;
-            } else {
-                out.state = "failed";
-                out.last_error = o.status == Status::Deferred
-                                     ? fmt::format("gave up after {} attempts: {}", out.attempts, reply)
-                                     : reply;
-                invitee_state = "failed";
-                if (o.status == Status::Failed && address_is_dead(o))
-                    tx.put_suppression(job.rcpt, "", "bounced", reply, done_at);
-                ++stats_.failed;
-            }
-            tx.finish_outbox(job.id, out);
-            tx.record_attempt(job.id, store::DeliveryAttempt{
-                                          done_at,
-                                          o.status == Status::Sent ? "sent"
-                                          : out.state == "queued"  ? "deferred"
-                                                                   : "failed",
-                                          reply});
-            if (job.invitee_id && !invitee_state.empty())
-                tx.set_invitee_delivery(*job.invitee_id, invitee_state, out.last_error, out.sent_at);
-        }
-    }, store::Durability::Process);
+        },
+        store::Durability::Process);
     pace(slots.size());
     return true;
 }

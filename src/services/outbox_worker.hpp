@@ -29,18 +29,18 @@ using Renderer = std::function<std::optional<Rendered>(store::Tx&, const store::
                                                        std::string& why_not)>;
 
 struct WorkerOptions {
-    std::string owner;               // unique per worker (host:pid:n)
-    std::size_t batch = 64;          // jobs leased at once
-    std::size_t in_flight = 64;      // deliveries running at once
+    std::string owner;           // unique per worker (host:pid:n)
+    std::size_t batch = 64;      // jobs leased at once
+    std::size_t in_flight = 64;  // deliveries running at once
     std::int64_t lease_seconds = 300;
-    double pace = 0;                 // messages per second; 0 = as fast as the transport goes
-    std::int64_t retry_base = 60;    // seconds before the first retry; doubles each time
-    std::int64_t retry_max = 3600;   // longest wait between retries
+    double pace = 0;                // messages per second; 0 = as fast as the transport goes
+    std::int64_t retry_base = 60;   // seconds before the first retry; doubles each time
+    std::int64_t retry_max = 3600;  // longest wait between retries
     std::int64_t give_up_after = 3 * 86400;  // a temporary failure becomes permanent then
 };
 
 class OutboxWorker {
-public:
+  public:
     OutboxWorker(store::Store& store, Transport& transport, Renderer renderer, WorkerOptions opts);
     ~OutboxWorker();  // stops and joins
     void start();
@@ -52,7 +52,7 @@ public:
     };
     const Stats& stats() const { return stats_; }
 
-private:
+  private:
     void run();
     bool round();  // one lease-deliver-record cycle; false when nothing was due
     void pace(std::size_t delivered);

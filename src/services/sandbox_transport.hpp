@@ -6,7 +6,7 @@
 namespace cis::services {
 
 class SandboxTransport final : public Transport {
-public:
+  public:
     std::string name() const override { return "sandbox"; }
     void deliver(const OutgoingItem& item, std::function<void(Proceed)> before_commit,
                  std::function<void(DeliveryOutcome)> done) override;

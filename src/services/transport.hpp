@@ -20,7 +20,7 @@ struct OutgoingItem {
 };
 
 class Transport {
-public:
+  public:
     virtual ~Transport() = default;
     virtual std::string name() const = 0;
     // Before the point of no return (SMTP: the final dot), the transport calls

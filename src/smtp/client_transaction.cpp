@@ -158,7 +158,8 @@ awaitable<bool> RelayConnection::pass_gate(const Job& job) {
     });
     if (answer->value < 0) {
         boost::system::error_code ec;
-        co_await answer->timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+        co_await answer->timer.async_wait(
+            boost::asio::redirect_error(boost::asio::use_awaitable, ec));
     }
     co_return answer->value == 1;
 }

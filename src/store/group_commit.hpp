@@ -25,7 +25,7 @@ struct WriteJob {
 };
 
 class GroupCommitter {
-public:
+  public:
     explicit GroupCommitter(Store& store, std::size_t max_batch = 256);
     ~GroupCommitter();  // finishes what was submitted, then stops
     GroupCommitter(const GroupCommitter&) = delete;
@@ -33,7 +33,7 @@ public:
 
     void submit(WriteJob job);
 
-private:
+  private:
     void loop();
     void commit(std::deque<WriteJob>& batch);
 

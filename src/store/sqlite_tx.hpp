@@ -48,7 +48,8 @@ class SqliteTx final : public Tx {
     std::optional<Invitee> find_invitee_by_id(std::int64_t id) override;
     std::int64_t insert_invitee(const Invitee& i) override;
     void set_invitee_delivery(std::int64_t id, const std::string& delivery,
-                              const std::string& error, std::optional<std::int64_t> sent_at) override;
+                              const std::string& error,
+                              std::optional<std::int64_t> sent_at) override;
     std::optional<std::string> suppression_reason(const std::string& email,
                                                   const std::string& organizer) override;
     void put_suppression(const std::string& email, const std::string& organizer,

@@ -10,8 +10,8 @@ namespace cis::store {
 
 namespace {
 ApiKey read_key(const Statement& s) {
-    return ApiKey{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),
-                  s.text(5), s.i64(6),  s.opt_i64(7)};
+    return ApiKey{s.text(0), s.text(1), s.text(2), s.text(3),
+                  s.text(4), s.text(5), s.i64(6),  s.opt_i64(7)};
 }
 }  // namespace
 
@@ -52,8 +52,8 @@ bool SqliteTx::revoke_api_key(const std::string& id, std::int64_t now) {
 // --- invitees and suppressions ------------------------------------------------------
 
 namespace {
-#define CIS_INVITEE_SELECT(where)                                                            \
-    ("SELECT id, event_id, email, name, origin, forwarded_from, uid, status, partstat, "     \
+#define CIS_INVITEE_SELECT(where)                                                        \
+    ("SELECT id, event_id, email, name, origin, forwarded_from, uid, status, partstat, " \
      "client, delivery, last_error, invited_at, responded_at, sent_at FROM invitees " where)
 
 Invitee read_invitee(const Statement& s) {
@@ -133,9 +133,9 @@ void SqliteTx::put_suppression(const std::string& email, const std::string& orga
 // --- outbox -----------------------------------------------------------------------
 
 namespace {
-#define CIS_OUTBOX_SELECT(where)                                                             \
-    ("SELECT id, kind, coalesce(event_id, ''), invitee_id, sequence, env_from, rcpt, "        \
-     "coalesce(message, ''), message_id, state, attempts, next_attempt_at, last_error, "     \
+#define CIS_OUTBOX_SELECT(where)                                                         \
+    ("SELECT id, kind, coalesce(event_id, ''), invitee_id, sequence, env_from, rcpt, "   \
+     "coalesce(message, ''), message_id, state, attempts, next_attempt_at, last_error, " \
      "created_at, sent_at FROM outbox " where)
 
 OutboxMessage read_outbox(const Statement& s) {
@@ -240,7 +240,8 @@ std::int64_t SqliteTx::recover_outbox(std::int64_t now) {
         .run();
     std::int64_t n = db_.changes();
     db_.prepare(
-           "UPDATE outbox SET state = 'sent', sent_at = ?1, lease_owner = NULL, lease_until = NULL, "
+           "UPDATE outbox SET state = 'sent', sent_at = ?1, lease_owner = NULL, lease_until = "
+           "NULL, "
            "last_error = 'assumed delivered: the worker stopped between the final dot and its "
            "reply' WHERE state = 'committing' AND lease_until < ?1")
         .bind(1, now)
@@ -277,8 +278,9 @@ std::int64_t SqliteTx::insert_sandbox(const SandboxMessage& m) {
 
 namespace {
 SandboxMessage read_sandbox(const Statement& s, bool with_raw) {
-    SandboxMessage m{s.i64(0), s.i64(1), s.text(2), s.text(3), s.text(4), s.text(5),
-                     s.text(6), s.text(7), s.text(8), with_raw ? s.text(10) : "", s.i64(9)};
+    SandboxMessage m{s.i64(0),  s.i64(1),  s.text(2), s.text(3), s.text(4),
+                     s.text(5), s.text(6), s.text(7), s.text(8), with_raw ? s.text(10) : "",
+                     s.i64(9)};
     return m;
 }
 }  // namespace

@@ -69,7 +69,8 @@ class Tx {
     virtual std::optional<Invitee> find_invitee_by_id(std::int64_t id) = 0;
     virtual std::int64_t insert_invitee(const Invitee& i) = 0;
     virtual void set_invitee_delivery(std::int64_t id, const std::string& delivery,
-                                      const std::string& error, std::optional<std::int64_t> sent_at) = 0;
+                                      const std::string& error,
+                                      std::optional<std::int64_t> sent_at) = 0;
     // The reason an address may not be mailed for this organizer, if any.
     virtual std::optional<std::string> suppression_reason(const std::string& email,
                                                           const std::string& organizer) = 0;
@@ -84,7 +85,8 @@ class Tx {
     // Leases up to `limit` due jobs to `owner` until `lease_until` (several workers, even
     // in several processes, never get the same job).
     virtual std::vector<OutboxMessage> claim_outbox(const std::string& owner, std::int64_t now,
-                                                    std::int64_t lease_until, std::size_t limit) = 0;
+                                                    std::int64_t lease_until,
+                                                    std::size_t limit) = 0;
     // The final "." of these jobs is about to be sent: after a crash they count as sent.
     virtual void mark_committing(const std::vector<std::int64_t>& ids) = 0;
     virtual void finish_outbox(std::int64_t id, const OutboxOutcome& o) = 0;
@@ -96,7 +98,8 @@ class Tx {
 
     // sandbox transport
     virtual std::int64_t insert_sandbox(const SandboxMessage& m) = 0;
-    virtual std::vector<SandboxMessage> list_sandbox(std::size_t limit) = 0;  // newest first, no raw
+    virtual std::vector<SandboxMessage> list_sandbox(
+        std::size_t limit) = 0;  // newest first, no raw
     virtual std::optional<SandboxMessage> find_sandbox(std::int64_t id) = 0;
 
     // settings (installation keys and switches)

@@ -28,7 +28,8 @@ class OutboxStoreTest : public test::StoreTest {
             }
         });
     }
-    std::vector<OutboxMessage> claim(const std::string& owner, std::int64_t now, std::size_t n = 100) {
+    std::vector<OutboxMessage> claim(const std::string& owner, std::int64_t now,
+                                     std::size_t n = 100) {
         std::vector<OutboxMessage> out;
         store_->write([&](Tx& tx) { out = tx.claim_outbox(owner, now, now + 60, n); },
                       Durability::Process);
@@ -66,8 +67,9 @@ TEST_F(OutboxStoreTest, ConcurrentWorkersNeverShareAJob) {
             auto own = open_sqlite({db_path()});
             for (;;) {
                 std::vector<OutboxMessage> batch;
-                own->write([&](Tx& tx) { batch = tx.claim_outbox("w" + std::to_string(w), 200, 260, 7); },
-                           Durability::Process);
+                own->write(
+                    [&](Tx& tx) { batch = tx.claim_outbox("w" + std::to_string(w), 200, 260, 7); },
+                    Durability::Process);
                 if (batch.empty()) return;
                 got[w].insert(got[w].end(), batch.begin(), batch.end());
             }
@@ -126,7 +128,8 @@ TEST_F(OutboxStoreTest, FinishRecordsOutcomeAndKeepsTheRenderedMessageForRetries
     EXPECT_TRUE(claim("w", 250).empty()) << "backing off";
     auto again = claim("w", 260);
     ASSERT_EQ(again.size(), 1u);
-    EXPECT_EQ(again[0].message, "Message-ID: <x@y>\r\n\r\nbody\r\n") << "the retry sends the same bytes";
+    EXPECT_EQ(again[0].message, "Message-ID: <x@y>\r\n\r\nbody\r\n")
+        << "the retry sends the same bytes";
     EXPECT_EQ(again[0].attempts, 1);
     store_->read([&](Tx& tx) {
         const auto attempts = tx.attempts_for(again[0].id);
