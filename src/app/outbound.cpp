@@ -1,13 +1,43 @@
 #include "app/outbound.hpp"
 
 #include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
 #include <unistd.h>
 
 #include "app/relay_transport.hpp"
+#include "dkim/dkim.hpp"
 #include "services/invitation_renderer.hpp"
 #include "services/sandbox_transport.hpp"
 
 namespace cis::app {
+
+namespace {
+
+// The DKIM signer of outgoing mail, when [outbound] dkim_sign is on.
+services::Signer make_signer(const Config& c) {
+    if (!c.dkim_sign) return {};
+    if (c.dkim_sign_key.empty())
+        throw ConfigError("[outbound] dkim_sign needs dkim_key: the PEM file of the RSA private key");
+    std::ifstream in(c.dkim_sign_key);
+    if (!in) throw ConfigError("cannot read the DKIM key " + c.dkim_sign_key);
+    std::ostringstream pem;
+    pem << in.rdbuf();
+    dkim::SignerOptions o;
+    o.domain = c.domain;
+    o.selector = c.dkim_selector;
+    o.private_key_pem = pem.str();
+    std::shared_ptr<dkim::Signer> signer;
+    try {
+        signer = std::make_shared<dkim::Signer>(std::move(o));
+    } catch (const std::exception& e) {
+        throw ConfigError(std::string("[outbound] DKIM signing: ") + e.what());
+    }
+    return [signer](std::string_view message) { return signer->signature_header(message); };
+}
+
+}  // namespace
 
 struct Outbound::Parts {
     std::unique_ptr<services::Transport> transport;
@@ -75,8 +105,10 @@ Outbound::Outbound(const Config& c, store::Store& store, boost::asio::io_context
     o.give_up_after = c.give_up_after;
     o.lease_seconds = std::max<std::int64_t>(1, c.lease);
     services::RenderSettings rs{c.domain, c.mailbox_rsvp, c.effective_public_url(), keys.token_key};
-    parts_->worker = std::make_unique<services::OutboxWorker>(store, *parts_->transport,
-                                                              services::invitation_renderer(rs), o);
+    parts_->worker = std::make_unique<services::OutboxWorker>(
+        store, *parts_->transport, services::invitation_renderer(rs), o, make_signer(c));
+    if (c.dkim_sign)
+        parts_->description += fmt::format(", DKIM-signed for {} (s={})", c.domain, c.dkim_selector);
 }
 
 Outbound::~Outbound() {

@@ -35,11 +35,12 @@ struct Slot {
 }  // namespace
 
 OutboxWorker::OutboxWorker(store::Store& store, Transport& transport, Renderer renderer,
-                           WorkerOptions opts)
+                           WorkerOptions opts, Signer sign)
     : store_(store),
       transport_(transport),
       renderer_(std::move(renderer)),
-      opts_(std::move(opts)) {}
+      opts_(std::move(opts)),
+      sign_(std::move(sign)) {}
 
 OutboxWorker::~OutboxWorker() {
     stop();
@@ -123,6 +124,18 @@ bool OutboxWorker::round() {
             }
         }
     });
+
+    // DKIM: signed last, over exactly the bytes that leave. A rendered invitation is kept
+    // signed (a retry repeats it); a stored notification is signed again at each attempt.
+    if (sign_)
+        for (auto& slot : slots) {
+            if (!slot.obsolete.empty() || slot.outcome) continue;
+            try {
+                slot.item.message.insert(0, sign_(slot.item.message));
+            } catch (const std::exception& e) {
+                slot.outcome = DeliveryOutcome{Status::Failed, 0, "", fmt::format("could not sign: {}", e.what())};
+            }
+        }
 
     std::mutex m;
     std::condition_variable all_done;

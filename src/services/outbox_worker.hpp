@@ -39,9 +39,14 @@ struct WorkerOptions {
     std::int64_t give_up_after = 3 * 86400;  // a temporary failure becomes permanent then
 };
 
+// Returns the header to prepend to a finished message (DKIM-Signature), or throws.
+using Signer = std::function<std::string(std::string_view message)>;
+
 class OutboxWorker {
   public:
-    OutboxWorker(store::Store& store, Transport& transport, Renderer renderer, WorkerOptions opts);
+    // `sign` may be empty (no DKIM signing).
+    OutboxWorker(store::Store& store, Transport& transport, Renderer renderer, WorkerOptions opts,
+                 Signer sign = {});
     ~OutboxWorker();  // stops and joins
     void start();
     void stop();
@@ -61,6 +66,7 @@ class OutboxWorker {
     Transport& transport_;
     Renderer renderer_;
     WorkerOptions opts_;
+    Signer sign_;
     Stats stats_;
     std::mutex mutex_;
     std::condition_variable wake_;
