@@ -47,7 +47,11 @@ def test_invitations_and_notifications_are_signed(signing_cis):
         assert f"d={DOMAIN}".encode() in header and b"a=rsa-sha256" in header
         # A changed byte in the body breaks it (the check is not vacuous).
         tampered = raw[:-10] + (b"X" if raw[-10:-9] != b"X" else b"Y") + raw[-9:]
-        assert not dkim.DKIM(tampered).verify(dnsfunc=dns)
+        try:
+            tampered_ok = dkim.DKIM(tampered).verify(dnsfunc=dns)
+        except dkim.ValidationError:  # python3-dkim raises on a body hash mismatch
+            tampered_ok = False
+        assert not tampered_ok
 
 
 def test_signing_without_a_key_is_a_clear_start_up_error(tmp_path):
