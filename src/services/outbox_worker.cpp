@@ -191,7 +191,6 @@ bool OutboxWorker::round() {
                     out.sent_at = done_at;
                     invitee_state = "sent";
                     transport_.on_sent(tx, s.item, done_at);
-                    ++stats_.sent;
                 } else if (o.status == Status::Deferred &&
                            done_at - job.created_at < opts_.give_up_after) {
                     out.state = "queued";
@@ -200,7 +199,6 @@ bool OutboxWorker::round() {
                                  opts_.retry_base << std::min<std::int64_t>(job.attempts, 20));
                     out.next_attempt_at = done_at + wait;
                     out.last_error = reply;
-                    ++stats_.deferred;
                 } else {
                     out.state = "failed";
                     out.last_error =
@@ -210,7 +208,6 @@ bool OutboxWorker::round() {
                     invitee_state = "failed";
                     if (o.status == Status::Failed && address_is_dead(o))
                         tx.put_suppression(job.rcpt, "", "bounced", reply, done_at);
-                    ++stats_.failed;
                 }
                 tx.finish_outbox(job.id, out);
                 tx.record_attempt(job.id,

@@ -7,7 +7,6 @@
 // transport's point of no return (SMTP's final dot). After a crash, "sending" jobs go
 // back to the queue (the relay never got their final dot, so it kept nothing) and
 // "committing" ones count as sent — a copy the relay accepted is never sent again.
-#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -52,10 +51,6 @@ class OutboxWorker {
     void stop();
     void poke();  // new work was queued: look now rather than at the next tick
 
-    struct Stats {
-        std::atomic<std::uint64_t> sent{0}, deferred{0}, failed{0};
-    };
-    const Stats& stats() const { return stats_; }
 
   private:
     void run();
@@ -67,7 +62,6 @@ class OutboxWorker {
     Renderer renderer_;
     WorkerOptions opts_;
     Signer sign_;
-    Stats stats_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false, poked_ = false;
