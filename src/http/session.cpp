@@ -5,8 +5,6 @@
 #include <functional>
 #include <utility>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -35,12 +33,6 @@ constexpr std::size_t kKeepOutCapacity = 256 * 1024;
 constexpr std::chrono::seconds kGoodbyeTimeout{2};
 constexpr std::size_t kDrainBytes = 1024 * 1024;
 
-std::string format_endpoint(const tcp::endpoint& ep) {
-    const std::string addr = ep.address().to_string();
-    const std::string port = std::to_string(ep.port());
-    return ep.address().is_v6() ? "[" + addr + "]:" + port : addr + ":" + port;
-}
-
 // The Respond given to the handler. Holds the session weakly: a Respond kept after the
 // connection ended neither keeps it alive nor touches it. The generation makes a Respond
 // for an earlier request (or a second call) a no-op.
@@ -58,35 +50,25 @@ Response internal_error() {
 
 }  // namespace
 
-bool ServerShared::add(const std::shared_ptr<Session>& s) {
-    std::lock_guard lock(mu);
-    if (stopping) return false;
-    sessions.emplace(s.get(), s);
-    return true;
-}
-
-void ServerShared::remove(Session* s) {
-    std::lock_guard lock(mu);
-    sessions.erase(s);
-}
-
 Session::Session(std::shared_ptr<ServerShared> shared, tcp::socket socket)
     : shared_(std::move(shared)),
       opts_(shared_->opts),
       socket_(std::move(socket)),
-      timer_(socket_.get_executor()),
+      deadline_(socket_.get_executor(),
+                [this] {
+                    error_code ec;
+                    socket_.cancel(ec);  // the pending read or write fails
+                }),
       wake_(socket_.get_executor()) {
-    ++shared_->active;
     error_code ec;
     const tcp::endpoint ep = socket_.remote_endpoint(ec);
-    if (!ec) remote_ = format_endpoint(ep);
+    if (!ec) remote_ = net::format_endpoint(ep);
     // Responses are written whole; Nagle would only delay them behind the client's ACKs.
     socket_.set_option(tcp::no_delay(true), ec);
 }
 
 Session::~Session() {
-    shared_->remove(this);
-    --shared_->active;
+    shared_->listener.connections().remove(this);
 }
 
 void Session::request_stop() {
@@ -99,7 +81,7 @@ void Session::request_stop() {
 }
 
 awaitable<void> Session::run(std::shared_ptr<Session> self) {
-    asio::co_spawn(self->executor(), self->watchdog(self), asio::detached);
+    self->deadline_.start(self);
     try {
         co_await self->serve();
     } catch (...) {
@@ -108,31 +90,8 @@ awaitable<void> Session::run(std::shared_ptr<Session> self) {
     self->close();
 }
 
-awaitable<void> Session::watchdog(std::shared_ptr<Session> self) {
-    (void)self;  // held only to keep the session alive while the timer is pending
-    while (!closed_) {
-        timer_.expires_at(deadline_);
-        error_code ec;
-        co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        if (!closed_ && deadline_ <= Clock::now()) {
-            timed_out_ = true;
-            disarm();
-            socket_.cancel(ec);  // the pending read/write fails with operation_aborted
-        }
-    }
-}
-
-void Session::arm(Clock::duration d) {
-    timed_out_ = false;
-    deadline_ = Clock::now() + d;
-    // The watchdog sleeps until the old expiry and then re-checks; wake it only if the new
-    // deadline is earlier (e.g. it was disarmed). So keep-alive traffic costs no timer ops.
-    if (timer_.expiry() > deadline_) timer_.cancel();
-}
-
 void Session::close() {
-    closed_ = true;
-    timer_.cancel();
+    deadline_.stop();
     error_code ec;
     socket_.shutdown(tcp::socket::shutdown_both, ec);
     socket_.close(ec);
@@ -204,7 +163,7 @@ awaitable<Session::Read> Session::read_request(RequestParser& parser, error_code
         if (!parser.is_header_done()) deadline = std::min(deadline, header_deadline);
         const bool ok = co_await fill(deadline - now);
         idle_ = false;
-        if (!ok) co_return (timed_out_ && begun) ? Read::kTimeout : Read::kClosed;
+        if (!ok) co_return (deadline_.expired() && begun) ? Read::kTimeout : Read::kClosed;
         if (header_deadline == Clock::time_point::max()) header_deadline = now + opts_.idle_timeout;
     }
 }

@@ -3,25 +3,23 @@
 // Not part of the public interface; see server.hpp.
 // Standard headers first, in their own block: Boost 1.74's awaitable.hpp uses std::exchange
 // without including <utility>.
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "http/message.hpp"
 #include "http/server.hpp"
+#include "net/deadline.hpp"
+#include "net/listener.hpp"
 
 namespace cis::http::detail {
 
@@ -29,32 +27,19 @@ class Session;
 class RequestParser;
 
 // Owned jointly by the Server and every live Session, so a session that outlives the Server
-// object (it finishes after stop()) still has valid options and counters.
+// object (it finishes after stop()) still has valid options and handler.
 struct ServerShared {
-    ServerShared(boost::asio::io_context& io_, ServerOptions opts_, Handler handler_)
-        : io(io_),
-          opts(std::move(opts_)),
+    ServerShared(boost::asio::io_context& io, ServerOptions opts_, Handler handler_)
+        : opts(std::move(opts_)),
           handler(std::move(handler_)),
-          accept_strand(boost::asio::make_strand(io_)),
-          acceptor(accept_strand) {}
+          listener(io, "http", opts.max_connections) {}
 
-    // Registers a new session unless stop() has begun; false means "close it".
-    bool add(const std::shared_ptr<Session>& s);
-    void remove(Session* s);
-
-    boost::asio::io_context& io;
     const ServerOptions opts;
     const Handler handler;
-    boost::asio::strand<boost::asio::io_context::executor_type> accept_strand;
-    boost::asio::ip::tcp::acceptor acceptor;  // used on accept_strand only
-    std::atomic<std::size_t> active{0};       // live sessions, for max_connections
-
-    std::mutex mu;  // guards the two members below
-    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
-    bool stopping = false;
+    net::Listener listener;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public net::Connection, public std::enable_shared_from_this<Session> {
   public:
     Session(std::shared_ptr<ServerShared> shared, boost::asio::ip::tcp::socket socket);
     ~Session();
@@ -65,7 +50,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // Must be co_spawned on executor().
     static boost::asio::awaitable<void> run(std::shared_ptr<Session> self);
     // Thread-safe: an idle connection closes at once, a busy one after its response.
-    void request_stop();
+    void request_stop() override;
     boost::asio::any_io_executor executor() { return socket_.get_executor(); }
     // What a Respond calls, from any thread: stores the response for request `gen`.
     void complete(std::uint64_t gen, Response r);
@@ -75,7 +60,6 @@ class Session : public std::enable_shared_from_this<Session> {
     enum class Read { kRequest, kBad, kTimeout, kClosed };
 
     boost::asio::awaitable<void> serve();
-    boost::asio::awaitable<void> watchdog(std::shared_ptr<Session> self);
     boost::asio::awaitable<Read> read_request(RequestParser& parser, boost::system::error_code& ec);
     // One read into in_; false when the connection is over (EOF, error, timeout, stop).
     boost::asio::awaitable<bool> fill(Clock::duration timeout);
@@ -94,8 +78,8 @@ class Session : public std::enable_shared_from_this<Session> {
     Clock::duration goodbye_timeout() const;
     void queue(const Response& r, int version, bool keep_alive, bool head);
     void report(const std::string& what) noexcept;  // to opts_.on_handler_error
-    void arm(Clock::duration d);
-    void disarm() { deadline_ = Clock::time_point::max(); }
+    void arm(Clock::duration d) { deadline_.arm(d); }
+    void disarm() { deadline_.disarm(); }
     void close();
 
     std::shared_ptr<ServerShared> shared_;
@@ -103,13 +87,10 @@ class Session : public std::enable_shared_from_this<Session> {
     boost::asio::ip::tcp::socket socket_;
     std::string remote_;
 
-    // Watchdog: every read/write arms a deadline; on expiry the socket is cancelled.
-    boost::asio::steady_timer timer_;
-    Clock::time_point deadline_ = Clock::time_point::max();
-    bool timed_out_ = false;
+    // Every read/write arms it; on expiry the socket is cancelled.
+    net::Deadline deadline_;
     bool stop_requested_ = false;
     bool idle_ = false;  // waiting for the first byte of a request: stop() may cut it
-    bool closed_ = false;
 
     boost::beast::flat_buffer in_;
     std::string out_;  // responses not yet written (pipelining: batched until we must read)

@@ -4,8 +4,6 @@
 #include <chrono>
 #include <exception>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/strand.hpp>
@@ -43,7 +41,7 @@ std::string RelayConnection::where() const {
 }
 
 awaitable<void> RelayConnection::run(std::shared_ptr<RelayConnection> self) {
-    asio::co_spawn(self->strand_, self->transport_.watchdog(self), asio::detached);
+    self->transport_.start(self);
     try {
         co_await self->serve();
     } catch (...) {

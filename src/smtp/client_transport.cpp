@@ -32,37 +32,22 @@ std::string verify_detail(SSL* ssl) {
 }  // namespace
 
 ClientTransport::ClientTransport(asio::any_io_executor strand)
-    : resolver_(strand), socket_(strand), timer_(strand) {}
+    : resolver_(strand), socket_(strand), deadline_(strand, [this] {
+          // The pending operation fails and the caller sees timed_out(). Closing rather than
+          // cancelling also stops a composed operation between two steps (async_write's next
+          // chunk, async_connect's next address), which a cancel could miss.
+          error_code ec;
+          resolver_.cancel();
+          socket_.close(ec);
+      }) {}
 
-awaitable<void> ClientTransport::watchdog(std::shared_ptr<void> owner) {
-    (void)owner;  // held only to keep the owner (and so this transport) alive
-    while (!stopped_) {
-        timer_.expires_at(deadline_);
-        error_code ec;
-        co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        if (!stopped_ && deadline_ <= Clock::now()) {
-            timed_out_ = true;
-            disarm();
-            // The pending operation fails and the caller sees timed_out_. Closing rather than
-            // cancelling also stops a composed operation between two steps (async_write's next
-            // chunk, async_connect's next address), which a cancel could miss.
-            resolver_.cancel();
-            socket_.close(ec);
-        }
-    }
+void ClientTransport::start(std::shared_ptr<void> owner) {
+    deadline_.start(std::move(owner));
 }
 
 void ClientTransport::stop() {
-    stopped_ = true;
+    deadline_.stop();
     close();
-    timer_.cancel();
-}
-
-void ClientTransport::arm(Clock::duration d) {
-    timed_out_ = false;
-    deadline_ = Clock::now() + d;
-    // The watchdog sleeps until the old expiry (usually "never" while disarmed): wake it.
-    if (timer_.expiry() > deadline_) timer_.cancel();
 }
 
 void ClientTransport::close() {
@@ -76,7 +61,7 @@ void ClientTransport::close() {
 
 std::string ClientTransport::io_error(const error_code& ec, Clock::duration timeout) {
     close();
-    if (timed_out_) return "timed out after " + seconds(timeout);
+    if (deadline_.expired()) return "timed out after " + seconds(timeout);
     if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
         return "connection closed by the server";
     }
@@ -99,7 +84,8 @@ awaitable<std::string> ClientTransport::connect(const std::string& host, unsigne
                                                      asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             disarm();
-            if (timed_out_) co_return "resolving " + host + " timed out after " + seconds(timeout);
+            if (deadline_.expired())
+                co_return "resolving " + host + " timed out after " + seconds(timeout);
             co_return "cannot resolve " + host + ": " + ec.message();
         }
     }
@@ -107,7 +93,7 @@ awaitable<std::string> ClientTransport::connect(const std::string& host, unsigne
     const tcp::endpoint ep = co_await asio::async_connect(
         socket_, endpoints, asio::redirect_error(asio::use_awaitable, ec));
     disarm();
-    if (ec || timed_out_) co_return io_error(ec, timeout);
+    if (ec || deadline_.expired()) co_return io_error(ec, timeout);
     loopback_ = ep.address().is_loopback();
     // SMTP alternates small writes and reads; Nagle's algorithm would hold back the tail of a
     // message until the server's delayed ACK (tens of milliseconds per message).
@@ -127,7 +113,7 @@ awaitable<std::string> ClientTransport::write(std::string_view bytes, Clock::dur
                                    asio::redirect_error(asio::use_awaitable, ec));
     }
     disarm();
-    if (ec || timed_out_) co_return io_error(ec, timeout);
+    if (ec || deadline_.expired()) co_return io_error(ec, timeout);
     co_return "";
 }
 
@@ -140,7 +126,7 @@ awaitable<std::optional<ServerReply>> ClientTransport::read_reply(Clock::duratio
     // One deadline for the whole reply, so a server trickling bytes cannot stretch it.
     arm(timeout);
     while (true) {
-        if (timed_out_) {  // the deadline passed just as a read completed
+        if (deadline_.expired()) {  // the deadline passed just as a read completed
             error = io_error(boost::asio::error::timed_out, timeout);
             co_return std::nullopt;
         }
@@ -201,7 +187,7 @@ awaitable<std::string> ClientTransport::start_tls(asio::ssl::context& ctx, const
     co_await tls_->async_handshake(asio::ssl::stream_base::client,
                                    asio::redirect_error(asio::use_awaitable, ec));
     disarm();
-    if (ec || timed_out_) {
+    if (ec || deadline_.expired()) {
         const std::string detail = verify ? verify_detail(ssl) : "";
         co_return io_error(ec, timeout) + detail;
     }

@@ -17,8 +17,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/steady_timer.hpp>
 
+#include "net/deadline.hpp"
 #include "smtp/client_reply.hpp"
 
 namespace cis::smtp::detail {
@@ -48,16 +48,16 @@ class ClientTransport {
     bool is_open() const { return socket_.is_open(); }
     bool encrypted() const { return tls_ != nullptr; }
     bool peer_is_loopback() const { return loopback_; }
-    bool timed_out() const { return timed_out_; }  // the last failure was a deadline
+    bool timed_out() const { return deadline_.expired(); }  // the last failure was a deadline
 
-    // The deadline enforcer; runs until stop(). `owner` keeps whoever owns this transport
-    // alive meanwhile. Must be co_spawned on the strand.
-    boost::asio::awaitable<void> watchdog(std::shared_ptr<void> owner);
-    void stop();  // closes and ends the watchdog
+    // Starts enforcing deadlines until stop(); `owner` keeps whoever owns this transport
+    // alive meanwhile.
+    void start(std::shared_ptr<void> owner);
+    void stop();  // closes and stops the deadline
 
   private:
-    void arm(Clock::duration d);
-    void disarm() { deadline_ = Clock::time_point::max(); }
+    void arm(Clock::duration d) { deadline_.arm(d); }
+    void disarm() { deadline_.disarm(); }
     std::string io_error(const boost::system::error_code& ec, Clock::duration timeout);
 
     boost::asio::ip::tcp::resolver resolver_;
@@ -65,10 +65,7 @@ class ClientTransport {
     std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
     bool loopback_ = false;
 
-    boost::asio::steady_timer timer_;
-    Clock::time_point deadline_ = Clock::time_point::max();
-    bool timed_out_ = false;
-    bool stopped_ = false;
+    net::Deadline deadline_;  // on expiry: the resolver and the socket are closed
 
     ReplyParser parser_;
     std::array<char, 16 * 1024> read_buf_;

@@ -3,8 +3,6 @@
 #include <functional>
 #include <utility>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -29,12 +27,6 @@ constexpr int kMaxErrors = 20;
 constexpr std::size_t kFlushThreshold = 16 * 1024;
 // Upper bound for writing a farewell 421 to a peer that may not be reading.
 constexpr std::chrono::seconds kGoodbyeTimeout{5};
-
-std::string format_endpoint(const tcp::endpoint& ep) {
-    const std::string addr = ep.address().to_string();
-    const std::string port = std::to_string(ep.port());
-    return ep.address().is_v6() ? "[" + addr + "]:" + port : addr + ":" + port;
-}
 
 // Shared between the std::function given to Handler::deliver and the coroutine waiting for it.
 template <typename Completion>
@@ -82,33 +74,23 @@ std::string upper(std::string s) {
 
 }  // namespace
 
-bool ServerShared::add(const std::shared_ptr<Session>& s) {
-    std::lock_guard lock(mu);
-    if (stopping) return false;
-    sessions.emplace(s.get(), s);
-    return true;
-}
-
-void ServerShared::remove(Session* s) {
-    std::lock_guard lock(mu);
-    sessions.erase(s);
-}
-
 Session::Session(std::shared_ptr<ServerShared> shared, tcp::socket socket)
     : shared_(std::move(shared)),
       opts_(shared_->opts),
       socket_(std::move(socket)),
-      timer_(socket_.get_executor()),
+      deadline_(socket_.get_executor(),
+                [this] {
+                    error_code ec;
+                    socket_.cancel(ec);  // the pending read or write fails
+                }),
       in_(kMaxCommandLine) {
-    ++shared_->active;
     error_code ec;
     const tcp::endpoint ep = socket_.remote_endpoint(ec);
-    if (!ec) remote_ = format_endpoint(ep);
+    if (!ec) remote_ = net::format_endpoint(ep);
 }
 
 Session::~Session() {
-    shared_->remove(this);
-    --shared_->active;
+    shared_->listener.connections().remove(this);
 }
 
 void Session::request_stop() {
@@ -122,7 +104,7 @@ void Session::request_stop() {
 }
 
 awaitable<void> Session::run(std::shared_ptr<Session> self) {
-    asio::co_spawn(self->executor(), self->watchdog(self), asio::detached);
+    self->deadline_.start(self);
     try {
         co_await self->serve();
     } catch (...) {
@@ -131,31 +113,8 @@ awaitable<void> Session::run(std::shared_ptr<Session> self) {
     self->close();
 }
 
-awaitable<void> Session::watchdog(std::shared_ptr<Session> self) {
-    (void)self;  // held only to keep the session alive while the timer is pending
-    while (!closed_) {
-        timer_.expires_at(deadline_);
-        error_code ec;
-        co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        if (!closed_ && deadline_ <= Clock::now()) {
-            timed_out_ = true;
-            disarm();
-            socket_.cancel(ec);  // the pending read/write fails with operation_aborted
-        }
-    }
-}
-
-void Session::arm(Clock::duration d) {
-    timed_out_ = false;
-    deadline_ = Clock::now() + d;
-    // The watchdog sleeps until the old expiry and then re-checks; wake it only if the new
-    // deadline is earlier (e.g. it was disarmed).
-    if (timer_.expiry() > deadline_) timer_.cancel();
-}
-
 void Session::close() {
-    closed_ = true;
-    timer_.cancel();
+    deadline_.stop();
     error_code ec;
     socket_.shutdown(tcp::socket::shutdown_both, ec);
     socket_.close(ec);
@@ -176,7 +135,7 @@ awaitable<bool> Session::fill() {
     if (ec) {
         // GCC 12 double-frees a braced temporary (Reply{...}) inside a co_await expression,
         // so farewell replies are always named locals.
-        if (timed_out_) {
+        if (deadline_.expired()) {
             const Reply bye{421, "4.4.2", opts_.hostname + " Error: timeout exceeded"};
             co_await goodbye(bye);
         } else if (stop_requested_) {

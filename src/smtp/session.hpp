@@ -4,13 +4,10 @@
 // Standard headers first, in their own block: Boost 1.74's awaitable.hpp uses std::exchange
 // without including <utility>.
 #include <array>
-#include <atomic>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 
 #include <boost/asio/awaitable.hpp>
@@ -19,8 +16,9 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 
+#include "net/deadline.hpp"
+#include "net/listener.hpp"
 #include "smtp/command.hpp"
 #include "smtp/line_buffer.hpp"
 #include "smtp/server.hpp"
@@ -30,33 +28,18 @@ namespace cis::smtp::detail {
 class Session;
 
 // Owned jointly by the Server and every live Session, so a session that outlives the Server
-// object (it finishes after stop()) still has valid options and counters.
+// object (it finishes after stop()) still has valid options and handler.
 struct ServerShared {
-    ServerShared(boost::asio::io_context& io_, ServerOptions opts_, Handler& handler_)
-        : io(io_),
-          opts(std::move(opts_)),
-          handler(handler_),
-          accept_strand(boost::asio::make_strand(io_)),
-          acceptor(accept_strand) {}
+    ServerShared(boost::asio::io_context& io, ServerOptions opts_, Handler& handler_)
+        : opts(std::move(opts_)), handler(handler_), listener(io, "smtp", opts.max_connections) {}
 
-    // Registers a new session unless stop() has begun; false means "close it".
-    bool add(const std::shared_ptr<Session>& s);
-    void remove(Session* s);
-
-    boost::asio::io_context& io;
     const ServerOptions opts;
     Handler& handler;
     std::optional<boost::asio::ssl::context> tls;  // set once by start(), then read-only
-    boost::asio::strand<boost::asio::io_context::executor_type> accept_strand;
-    boost::asio::ip::tcp::acceptor acceptor;  // used on accept_strand only
-    std::atomic<std::size_t> active{0};       // live sessions, for max_connections
-
-    std::mutex mu;  // guards the two members below
-    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
-    bool stopping = false;
+    net::Listener listener;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public net::Connection, public std::enable_shared_from_this<Session> {
   public:
     Session(std::shared_ptr<ServerShared> shared, boost::asio::ip::tcp::socket socket);
     ~Session();
@@ -67,14 +50,13 @@ class Session : public std::enable_shared_from_this<Session> {
     // Must be co_spawned on executor().
     static boost::asio::awaitable<void> run(std::shared_ptr<Session> self);
     // Thread-safe: the session says "421 4.3.2" and closes as soon as it is idle.
-    void request_stop();
+    void request_stop() override;
     boost::asio::any_io_executor executor() { return socket_.get_executor(); }
 
   private:
     using Clock = std::chrono::steady_clock;
 
     boost::asio::awaitable<void> serve();
-    boost::asio::awaitable<void> watchdog(std::shared_ptr<Session> self);
     // I/O primitives; false/nullopt means the connection is over.
     boost::asio::awaitable<std::optional<Line>> read_line();
     boost::asio::awaitable<bool> fill();
@@ -82,8 +64,8 @@ class Session : public std::enable_shared_from_this<Session> {
     boost::asio::awaitable<bool> write_out(Clock::duration timeout);
     boost::asio::awaitable<bool> flush();
     boost::asio::awaitable<void> goodbye(const Reply& r);
-    void arm(Clock::duration d);
-    void disarm() { deadline_ = Clock::time_point::max(); }
+    void arm(Clock::duration d) { deadline_.arm(d); }
+    void disarm() { deadline_.disarm(); }
     void close();
 
     // Command handlers; false means "close the connection after flushing replies".
@@ -105,12 +87,9 @@ class Session : public std::enable_shared_from_this<Session> {
     std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
     std::string remote_;
 
-    // Watchdog: every read/write arms a deadline; on expiry the socket is cancelled.
-    boost::asio::steady_timer timer_;
-    Clock::time_point deadline_ = Clock::time_point::max();
-    bool timed_out_ = false;
+    // Every read/write arms it; on expiry the socket is cancelled.
+    net::Deadline deadline_;
     bool stop_requested_ = false;
-    bool closed_ = false;
 
     LineBuffer in_;
     std::array<char, 16 * 1024> read_buf_;
