@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -104,6 +105,7 @@ Outbound::Outbound(const Config& c, store::Store& store, boost::asio::io_context
     o.retry_max = c.retry_max;
     o.give_up_after = c.give_up_after;
     o.lease_seconds = std::max<std::int64_t>(1, c.lease);
+    o.threads = static_cast<std::size_t>(std::clamp<std::int64_t>(c.workers, 1, 64));
     services::RenderSettings rs{c.domain, c.mailbox_rsvp, c.effective_public_url(), keys.token_key};
     parts_->worker = std::make_unique<services::OutboxWorker>(
         store, *parts_->transport, services::invitation_renderer(rs), o, make_signer(c));

@@ -47,7 +47,10 @@ OutboxWorker::~OutboxWorker() {
 }
 
 void OutboxWorker::start() {
-    thread_ = std::thread([this] { run(); });
+    // Commit marks need no fsync (Durability::Process): see store.hpp.
+    marks_ = std::make_unique<store::GroupCommitter>(store_, 1024, store::Durability::Process);
+    const std::size_t n = std::max<std::size_t>(1, opts_.threads);
+    for (std::size_t i = 0; i < n; ++i) threads_.emplace_back([this, i] { run(i); });
 }
 
 void OutboxWorker::stop() {
@@ -56,7 +59,9 @@ void OutboxWorker::stop() {
         stopping_ = true;
     }
     wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+    marks_.reset();  // after the threads: their deliveries may still be marking
 }
 
 void OutboxWorker::poke() {
@@ -67,11 +72,12 @@ void OutboxWorker::poke() {
     wake_.notify_all();
 }
 
-void OutboxWorker::run() {
+void OutboxWorker::run(std::size_t index) {
+    const std::string owner = fmt::format("{}:{}", opts_.owner, index);
     for (;;) {
         bool busy = false;
         try {
-            busy = round();
+            busy = round(owner, /*recover=*/index == 0);
         } catch (const std::exception& e) {
             spdlog::error("outbox worker: {}; retrying in a second", e.what());
         }
@@ -84,9 +90,9 @@ void OutboxWorker::run() {
     }
 }
 
-bool OutboxWorker::round() {
+bool OutboxWorker::round(const std::string& owner, bool recover) {
     const std::int64_t now = std::time(nullptr);
-    if (now - last_recovery_ >= kRecoveryEvery) {
+    if (recover && now - last_recovery_ >= kRecoveryEvery) {
         std::int64_t recovered = 0;
         store_.write([&](store::Tx& tx) { recovered = tx.recover_outbox(now); },
                      store::Durability::Process);
@@ -96,7 +102,7 @@ bool OutboxWorker::round() {
     std::vector<store::OutboxMessage> jobs;
     store_.write(
         [&](store::Tx& tx) {
-            jobs = tx.claim_outbox(opts_.owner, now, now + opts_.lease_seconds, opts_.batch);
+            jobs = tx.claim_outbox(owner, now, now + opts_.lease_seconds, opts_.batch);
         },
         store::Durability::Process);
     if (jobs.empty()) return false;
@@ -133,7 +139,8 @@ bool OutboxWorker::round() {
             try {
                 slot.item.message.insert(0, sign_(slot.item.message));
             } catch (const std::exception& e) {
-                slot.outcome = DeliveryOutcome{Status::Failed, 0, "", fmt::format("could not sign: {}", e.what())};
+                slot.outcome = DeliveryOutcome{Status::Failed, 0, "",
+                                               fmt::format("could not sign: {}", e.what())};
             }
         }
 
@@ -146,16 +153,8 @@ bool OutboxWorker::round() {
         const std::int64_t id = slots[i].item.job.id;
         transport_.deliver(
             slots[i].item,
-            [this, id](Transport::Proceed proceed) {
-                bool ok = true;
-                try {
-                    store_.write([&](store::Tx& tx) { tx.mark_committing({id}); },
-                                 store::Durability::Process);
-                } catch (const std::exception& e) {
-                    spdlog::error("outbox {}: cannot record the commit point: {}", id, e.what());
-                    ok = false;  // not recorded: better not to send than to send twice
-                }
-                proceed(ok);
+            [this, id, &owner](Transport::Proceed proceed) {
+                mark_committing(id, owner, std::move(proceed));
             },
             [&, i](DeliveryOutcome o) {
                 std::lock_guard lock(m);
@@ -163,9 +162,22 @@ bool OutboxWorker::round() {
                 if (--pending == 0) all_done.notify_all();
             });
     }
-    {
-        std::unique_lock lock(m);
-        all_done.wait(lock, [&] { return pending == 0; });
+    // A slow relay must not let the lease run out under jobs still on the wire: renew it
+    // every third of its length while waiting.
+    const auto renew_every =
+        std::chrono::milliseconds(std::max<std::int64_t>(100, opts_.lease_seconds * 1000 / 3));
+    for (;;) {
+        {
+            std::unique_lock lock(m);
+            if (all_done.wait_for(lock, renew_every, [&] { return pending == 0; })) break;
+        }
+        try {
+            const std::int64_t until = std::time(nullptr) + opts_.lease_seconds;
+            store_.write([&](store::Tx& tx) { tx.renew_leases(owner, until); },
+                         store::Durability::Process);
+        } catch (const std::exception& e) {
+            spdlog::warn("outbox: cannot renew the lease of {}: {}", owner, e.what());
+        }
     }
 
     const std::int64_t done_at = std::time(nullptr);
@@ -180,7 +192,7 @@ bool OutboxWorker::round() {
                 if (!s.obsolete.empty()) {
                     out.state = "superseded";
                     out.last_error = s.obsolete;
-                    tx.finish_outbox(job.id, out);
+                    tx.finish_outbox(job.id, owner, out);
                     continue;
                 }
                 const DeliveryOutcome& o = *s.outcome;
@@ -190,7 +202,6 @@ bool OutboxWorker::round() {
                     out.state = "sent";
                     out.sent_at = done_at;
                     invitee_state = "sent";
-                    transport_.on_sent(tx, s.item, done_at);
                 } else if (o.status == Status::Deferred &&
                            done_at - job.created_at < opts_.give_up_after) {
                     out.state = "queued";
@@ -206,10 +217,17 @@ bool OutboxWorker::round() {
                             ? fmt::format("gave up after {} attempts: {}", out.attempts, reply)
                             : reply;
                     invitee_state = "failed";
-                    if (o.status == Status::Failed && address_is_dead(o))
-                        tx.put_suppression(job.rcpt, "", "bounced", reply, done_at);
                 }
-                tx.finish_outbox(job.id, out);
+                if (!tx.finish_outbox(job.id, owner, out)) {
+                    // Our lease ran out and another worker took the job over: its record
+                    // stands (the commit mark kept us from sending a second copy).
+                    spdlog::warn("outbox {}: taken over by another worker; outcome dropped: {}",
+                                 job.id, reply);
+                    continue;
+                }
+                if (o.status == Status::Sent) transport_.on_sent(tx, s.item, done_at);
+                if (o.status == Status::Failed && address_is_dead(o))
+                    tx.put_suppression(job.rcpt, "", "bounced", reply, done_at);
                 tx.record_attempt(job.id,
                                   store::DeliveryAttempt{done_at,
                                                          o.status == Status::Sent ? "sent"
@@ -226,9 +244,29 @@ bool OutboxWorker::round() {
     return true;
 }
 
+void OutboxWorker::mark_committing(std::int64_t id, const std::string& owner,
+                                   Transport::Proceed proceed) {
+    auto marked = std::make_shared<bool>(false);
+    store::WriteJob job;
+    job.work = [id, owner, marked](store::Tx& tx) {
+        *marked = tx.mark_committing(id, owner);
+        if (!*marked) spdlog::warn("outbox {}: lease lost before the final dot; not sent", id);
+    };
+    job.on_error = [id](store::Tx&, const std::exception& e) {
+        spdlog::error("outbox {}: cannot record the commit point: {}", id, e.what());
+    };
+    // Not recorded: better not to send than to send twice (the job is retried later).
+    job.done = [marked, proceed = std::move(proceed)](bool committed) {
+        proceed(committed && *marked);
+    };
+    marks_->submit(std::move(job));
+}
+
 void OutboxWorker::pace(std::size_t delivered) {
     if (opts_.pace <= 0) return;
-    const auto pause = std::chrono::duration<double>(static_cast<double>(delivered) / opts_.pace);
+    // Each thread keeps its share of the pace.
+    const double share = opts_.pace / static_cast<double>(std::max<std::size_t>(1, opts_.threads));
+    const auto pause = std::chrono::duration<double>(static_cast<double>(delivered) / share);
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, pause, [&] { return stopping_; });
 }

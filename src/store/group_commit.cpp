@@ -2,8 +2,8 @@
 
 namespace cis::store {
 
-GroupCommitter::GroupCommitter(Store& store, std::size_t max_batch)
-    : store_(store), max_batch_(max_batch), thread_([this] { loop(); }) {}
+GroupCommitter::GroupCommitter(Store& store, std::size_t max_batch, Durability durability)
+    : store_(store), max_batch_(max_batch), durability_(durability), thread_([this] { loop(); }) {}
 
 GroupCommitter::~GroupCommitter() {
     {
@@ -41,18 +41,20 @@ void GroupCommitter::loop() {
 void GroupCommitter::commit(std::deque<WriteJob>& batch) {
     bool committed = true;
     try {
-        store_.write([&](Tx& tx) {
-            for (auto& job : batch) {
-                try {
-                    tx.savepoint([&] { job.work(tx); });
-                } catch (const TemporaryError&) {
-                    throw;  // the database itself is unavailable: the whole batch fails
-                } catch (const std::exception& e) {
-                    if (!job.on_error) continue;
-                    tx.savepoint([&] { job.on_error(tx, e); });
+        store_.write(
+            [&](Tx& tx) {
+                for (auto& job : batch) {
+                    try {
+                        tx.savepoint([&] { job.work(tx); });
+                    } catch (const TemporaryError&) {
+                        throw;  // the database itself is unavailable: the whole batch fails
+                    } catch (const std::exception& e) {
+                        if (!job.on_error) continue;
+                        tx.savepoint([&] { job.on_error(tx, e); });
+                    }
                 }
-            }
-        });
+            },
+            durability_);
     } catch (const std::exception&) {
         committed = false;
     }

@@ -26,7 +26,10 @@ struct WriteJob {
 
 class GroupCommitter {
   public:
-    explicit GroupCommitter(Store& store, std::size_t max_batch = 256);
+    // `durability`: Disk for what must survive a power cut; Process for marks whose loss
+    // in a machine crash is acceptable (they then cost no fsync).
+    explicit GroupCommitter(Store& store, std::size_t max_batch = 256,
+                            Durability durability = Durability::Disk);
     ~GroupCommitter();  // finishes what was submitted, then stops
     GroupCommitter(const GroupCommitter&) = delete;
     GroupCommitter& operator=(const GroupCommitter&) = delete;
@@ -39,6 +42,7 @@ class GroupCommitter {
 
     Store& store_;
     const std::size_t max_batch_;
+    const Durability durability_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<WriteJob> queue_;

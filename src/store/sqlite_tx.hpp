@@ -61,8 +61,9 @@ class SqliteTx final : public Tx {
     std::optional<OutboxMessage> latest_outbox_for_invitee(std::int64_t invitee_id) override;
     std::vector<OutboxMessage> claim_outbox(const std::string& owner, std::int64_t now,
                                             std::int64_t lease_until, std::size_t limit) override;
-    void mark_committing(const std::vector<std::int64_t>& ids) override;
-    void finish_outbox(std::int64_t id, const OutboxOutcome& o) override;
+    bool mark_committing(std::int64_t id, const std::string& owner) override;
+    std::int64_t renew_leases(const std::string& owner, std::int64_t lease_until) override;
+    bool finish_outbox(std::int64_t id, const std::string& owner, const OutboxOutcome& o) override;
     std::int64_t recover_outbox(std::int64_t now) override;
     void record_attempt(std::int64_t outbox_id, const DeliveryAttempt& a) override;
     std::vector<DeliveryAttempt> attempts_for(std::int64_t outbox_id) override;

@@ -209,27 +209,41 @@ std::vector<OutboxMessage> SqliteTx::claim_outbox(const std::string& owner, std:
     return out;
 }
 
-void SqliteTx::mark_committing(const std::vector<std::int64_t>& ids) {
-    for (std::int64_t id : ids)
-        db_.prepare("UPDATE outbox SET state = 'committing' WHERE id = ? AND state = 'sending'")
-            .bind(1, id)
-            .run();
+bool SqliteTx::mark_committing(std::int64_t id, const std::string& owner) {
+    db_.prepare(
+           "UPDATE outbox SET state = 'committing' "
+           "WHERE id = ? AND state = 'sending' AND lease_owner = ?")
+        .bind(1, id)
+        .bind(2, owner)
+        .run();
+    return db_.changes() == 1;
 }
 
-void SqliteTx::finish_outbox(std::int64_t id, const OutboxOutcome& o) {
+std::int64_t SqliteTx::renew_leases(const std::string& owner, std::int64_t lease_until) {
+    db_.prepare(
+           "UPDATE outbox SET lease_until = ? "
+           "WHERE lease_owner = ? AND state IN ('sending', 'committing')")
+        .bind(1, lease_until)
+        .bind(2, owner)
+        .run();
+    return db_.changes();
+}
+
+bool SqliteTx::finish_outbox(std::int64_t id, const std::string& owner, const OutboxOutcome& o) {
     auto s = db_.prepare(
         "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
         "sent_at = ?, message = coalesce(message, nullif(?, '')), "
         "message_id = coalesce(nullif(message_id, ''), ?), lease_owner = NULL, "
-        "lease_until = NULL WHERE id = ?");
+        "lease_until = NULL WHERE id = ? AND lease_owner = ?");
     s.bind(1, o.state).bind(2, o.attempts).bind(3, o.next_attempt_at).bind(4, o.last_error);
     s.bind(5, o.sent_at);
     if (o.message.empty())
         s.bind_null(6);
     else
         s.bind_blob(6, o.message);
-    s.bind(7, o.message_id).bind(8, id);
+    s.bind(7, o.message_id).bind(8, id).bind(9, owner);
     s.run();
+    return db_.changes() == 1;
 }
 
 std::int64_t SqliteTx::recover_outbox(std::int64_t now) {

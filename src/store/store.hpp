@@ -87,9 +87,17 @@ class Tx {
     virtual std::vector<OutboxMessage> claim_outbox(const std::string& owner, std::int64_t now,
                                                     std::int64_t lease_until,
                                                     std::size_t limit) = 0;
-    // The final "." of these jobs is about to be sent: after a crash they count as sent.
-    virtual void mark_committing(const std::vector<std::int64_t>& ids) = 0;
-    virtual void finish_outbox(std::int64_t id, const OutboxOutcome& o) = 0;
+    // The final "." of job `id` is about to be sent: after a crash it counts as sent. False
+    // when the job is no longer `owner`'s to send (its lease ran out and another worker took
+    // it over): the caller must then not send it.
+    virtual bool mark_committing(std::int64_t id, const std::string& owner) = 0;
+    // Extends the lease of every job `owner` holds (a slow relay must not let another
+    // worker take over jobs still on the wire). Returns how many.
+    virtual std::int64_t renew_leases(const std::string& owner, std::int64_t lease_until) = 0;
+    // Records the outcome of `owner`'s job. False (and nothing changed) when the job is no
+    // longer `owner`'s: another worker's record stands.
+    virtual bool finish_outbox(std::int64_t id, const std::string& owner,
+                               const OutboxOutcome& o) = 0;
     // Jobs whose worker vanished (lease expired): "sending" ones go back to the queue
     // (their message never completed), "committing" ones count as sent. Returns how many.
     virtual std::int64_t recover_outbox(std::int64_t now) = 0;

@@ -90,7 +90,8 @@ TEST_F(OutboxStoreTest, CrashRecoveryRequeuesSendingAndKeepsCommittingAsSent) {
     enqueue(3);
     auto jobs = claim("dead-worker", 200);
     ASSERT_EQ(jobs.size(), 3u);
-    store_->write([&](Tx& tx) { tx.mark_committing({jobs[0].id}); }, Durability::Process);
+    store_->write([&](Tx& tx) { EXPECT_TRUE(tx.mark_committing(jobs[0].id, "dead-worker")); },
+                  Durability::Process);
     // The lease has not run out: nothing is taken over yet.
     store_->write([&](Tx& tx) { EXPECT_EQ(tx.recover_outbox(250), 0); });
     store_->write([&](Tx& tx) { EXPECT_EQ(tx.recover_outbox(300), 3); });
@@ -98,6 +99,43 @@ TEST_F(OutboxStoreTest, CrashRecoveryRequeuesSendingAndKeepsCommittingAsSent) {
     EXPECT_EQ(s.at("sent"), 1) << "its final dot may have been accepted: never send it again";
     EXPECT_EQ(s.at("queued"), 2) << "their final dot was never sent: the relay kept nothing";
     EXPECT_EQ(claim("new-worker", 300).size(), 2u);
+}
+
+TEST_F(OutboxStoreTest, AWorkerWhoseLeaseWasTakenOverCanNeitherSendNorRecord) {
+    enqueue(1);
+    auto first = claim("slow-worker", 200);  // leased until 260
+    ASSERT_EQ(first.size(), 1u);
+    store_->write([&](Tx& tx) { EXPECT_EQ(tx.recover_outbox(261), 1); });
+    auto second = claim("other-worker", 261);
+    ASSERT_EQ(second.size(), 1u);
+    store_->write([&](Tx& tx) {
+        EXPECT_FALSE(tx.mark_committing(first[0].id, "slow-worker"))
+            << "the other worker owns it now: the slow one must not send its final dot";
+        OutboxOutcome o;
+        o.state = "failed";
+        o.attempts = 1;
+        o.last_error = "too late";
+        EXPECT_FALSE(tx.finish_outbox(first[0].id, "slow-worker", o));
+        EXPECT_TRUE(tx.mark_committing(second[0].id, "other-worker"));
+    });
+    EXPECT_EQ(states().at("committing"), 1) << "the slow worker's outcome changed nothing";
+}
+
+TEST_F(OutboxStoreTest, RenewedLeasesAreNotTakenOver) {
+    enqueue(3);
+    auto mine = claim("busy-worker", 200, 2);  // leased until 260
+    ASSERT_EQ(mine.size(), 2u);
+    store_->write([&](Tx& tx) { EXPECT_TRUE(tx.mark_committing(mine[0].id, "busy-worker")); });
+    auto theirs = claim("someone-else", 200);
+    ASSERT_EQ(theirs.size(), 1u);
+    store_->write([&](Tx& tx) { EXPECT_EQ(tx.renew_leases("busy-worker", 400), 2); });
+    store_->write([&](Tx& tx) {
+        EXPECT_EQ(tx.recover_outbox(300), 1) << "only the job of the worker that did not renew";
+    });
+    const auto s = states();
+    EXPECT_EQ(s.at("sending"), 1);
+    EXPECT_EQ(s.at("committing"), 1);
+    EXPECT_EQ(s.at("queued"), 1);
 }
 
 TEST_F(OutboxStoreTest, FinishRecordsOutcomeAndKeepsTheRenderedMessageForRetries) {
@@ -122,7 +160,7 @@ TEST_F(OutboxStoreTest, FinishRecordsOutcomeAndKeepsTheRenderedMessageForRetries
         o.last_error = "451 4.3.0 try later";
         o.message = "Message-ID: <x@y>\r\n\r\nbody\r\n";
         o.message_id = "x@y";
-        tx.finish_outbox(jobs[0].id, o);
+        EXPECT_TRUE(tx.finish_outbox(jobs[0].id, "w", o));
         tx.record_attempt(jobs[0].id, DeliveryAttempt{200, "deferred", o.last_error});
     });
     EXPECT_TRUE(claim("w", 250).empty()) << "backing off";

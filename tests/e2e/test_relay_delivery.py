@@ -136,3 +136,22 @@ def test_sigkill_mid_delivery_then_restart_delivers_each_exactly_once(tmp_path, 
         assert counts["org@example.org"] == 1
     finally:
         cis.stop()
+
+
+def test_a_relay_slower_than_the_lease_still_gets_one_copy(tmp_path, relay):
+    # The relay takes 12 s to accept the recipient; the lease is 2 s, and the worker's
+    # recovery pass (every 10 s) hands expired leases to the other worker thread. The
+    # lease must be renewed while the delivery is on the wire, or a second copy goes out.
+    port, record = relay
+    cis = relay_cis(tmp_path, port, CIS_OUTBOUND_LEASE=2).start()
+    try:
+        event = cis.create_event()
+        invite(cis, event["id"], "slow@example.org")
+        state = cis.wait_for(lambda: (s := state_of(cis, event["id"], "slow@example.org"))["state"] == "sent" and s,
+                             timeout=40, what="the slow delivery")
+        assert [a["result"] for a in state["attempts"]] == ["sent"], "delivered by its first attempt"
+        time.sleep(1)
+        assert received(record)["slow@example.org"] == 1
+        assert "taken over" not in cis.log_text() and "lease lost" not in cis.log_text()
+    finally:
+        cis.stop()

@@ -42,9 +42,10 @@ class Recorder:
 
 
 class Handler:
-    def __init__(self, record, pipelining):
+    def __init__(self, record, pipelining, slow_seconds):
         self.record = record
         self.pipelining = pipelining
+        self.slow_seconds = slow_seconds
         self.tempfailed = set()
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
@@ -61,6 +62,9 @@ class Handler:
         return "250 2.1.0 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if local(address).startswith("slow"):
+            # A relay slow to answer (a busy ESP, a DNS check): longer than a lease.
+            await asyncio.sleep(self.slow_seconds)
         if local(address).startswith("unknown"):
             return "550 5.1.1 <%s>: Recipient address rejected: no such user" % address
         if local(address).startswith("closing"):
@@ -138,10 +142,12 @@ def main():
     ap.add_argument("--auth-mechanisms", default="LOGIN,PLAIN")
     ap.add_argument("--auth-require-tls", action="store_true")
     ap.add_argument("--timeout", type=float, default=300, help="idle timeout in seconds")
+    ap.add_argument("--slow-seconds", type=float, default=12,
+                    help="how long RCPT of a slow* recipient waits")
     args = ap.parse_args()
 
     record = Recorder(args.record)
-    handler = Handler(record, args.pipelining)
+    handler = Handler(record, args.pipelining, args.slow_seconds)
     kwargs = dict(
         hostname="relay-test.example",
         timeout=args.timeout,
