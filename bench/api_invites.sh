@@ -34,6 +34,8 @@ event=$(sqlite3 "$work/data/cis.sqlite3" "select id from events limit 1")
 "$build/cis" serve >"$work/serve.log" 2>&1 & echo $! >"$work/cis.pid"
 for _ in $(seq 100); do grep -q '^cis_' "$work/serve.log" 2>/dev/null && break; sleep 0.1; done
 key=$(grep '^cis_' "$work/serve.log")
+# The key is printed before the listeners are up: wait for the HTTP port too.
+for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$http_port) 2>/dev/null && break; sleep 0.1; done
 
 cat >"$work/invite.lua" <<LUA
 local thread_id = 0
