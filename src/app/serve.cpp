@@ -1,5 +1,5 @@
-// `cis serve`: the long-running process. For now the SMTP listener and the inbound
-// processor; the HTTP API and delivery workers join in the next issues.
+// `cis serve`: the long-running process: the SMTP listener and the inbound processor,
+// the HTTP API and the delivery workers.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -14,6 +14,7 @@
 #include "app/outbound.hpp"
 #include "app/runtime.hpp"
 #include "app/smtp_intake.hpp"
+#include "core/thread_name.hpp"
 #include "http/server.hpp"
 #include "ical/timezones.hpp"
 #include "services/installation.hpp"
@@ -109,7 +110,12 @@ int cmd_serve(const Config& c) {
     });
 
     std::vector<std::thread> pool;
-    for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
+    for (unsigned i = 1; i < threads; ++i)
+        pool.emplace_back([&] {
+            name_this_thread("cis-io");
+            io.run();
+        });
+    name_this_thread("cis-io");
     io.run();
     for (auto& t : pool) t.join();
     if (stopper.joinable()) stopper.join();

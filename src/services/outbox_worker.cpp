@@ -1,5 +1,7 @@
 #include "services/outbox_worker.hpp"
 
+#include "core/thread_name.hpp"
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -74,6 +76,7 @@ void OutboxWorker::poke() {
 
 void OutboxWorker::run(std::size_t index) {
     const std::string owner = fmt::format("{}:{}", opts_.owner, index);
+    name_this_thread(fmt::format("cis-out-{}", index));
     for (;;) {
         bool busy = false;
         try {

@@ -1,5 +1,7 @@
 #include "store/group_commit.hpp"
 
+#include "core/thread_name.hpp"
+
 namespace cis::store {
 
 GroupCommitter::GroupCommitter(Store& store, std::size_t max_batch, Durability durability)
@@ -23,6 +25,7 @@ void GroupCommitter::submit(WriteJob job) {
 }
 
 void GroupCommitter::loop() {
+    name_this_thread(durability_ == Durability::Disk ? "cis-commit" : "cis-commit-nosync");
     for (;;) {
         std::deque<WriteJob> batch;
         {
