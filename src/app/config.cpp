@@ -74,6 +74,8 @@ const std::vector<Binding>& bindings() {
          "seconds after which a temporary failure is final"},
         {"outbound", "lease", &Config::lease,
          "seconds a worker holds a job; a stopped worker's jobs are taken over after it"},
+        {"outbound", "approval", &Config::approval,
+         "updates and cancellations wait for approval (POST /changes/{id}/approve)"},
         {"outbound", "workers", &Config::workers,
          "delivery threads: each leases, renders, signs and sends a batch"},
         {"outbound", "dkim_sign", &Config::dkim_sign, "sign outgoing mail with DKIM"},

@@ -50,6 +50,7 @@ struct Config {
     std::int64_t give_up_after = 259200;  // seconds: a temporary failure becomes permanent
     std::int64_t lease = 300;             // seconds a worker holds a job before others may take it
     std::int64_t workers = 2;             // delivery threads (lease, render, sign, send)
+    bool approval = false;                // updates and cancels wait for approval through the API
     bool dkim_sign = false;
     std::string dkim_selector = "cis";
     std::string dkim_sign_key;  // PEM private key for outbound signatures

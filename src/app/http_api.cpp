@@ -5,6 +5,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "app/api_support.hpp"
 #include "services/api_keys.hpp"
 #include "services/json_views.hpp"
 
@@ -17,34 +18,9 @@ using http::json_response;
 using http::Request;
 using http::Respond;
 using Params = http::Router::Params;
-
-// The key presented in X-API-Key, or the 401 that answers its absence.
-std::optional<store::ApiKey> caller(ApiContext& ctx, const Request& req, const Respond& respond) {
-    const std::string presented = req.header("X-API-Key");
-    std::optional<store::ApiKey> key;
-    if (!presented.empty())
-        ctx.store.read([&](store::Tx& tx) { key = services::authenticate(tx, presented); });
-    if (!key)
-        respond(json_error(401, "unauthorized",
-                           presented.empty() ? "an API key is required in the X-API-Key header"
-                                             : "the X-API-Key is not valid (unknown or revoked)"));
-    return key;
-}
-
-bool is_admin(ApiContext&, const store::ApiKey& key, const Respond& respond) {
-    if (key.role == "admin") return true;
-    respond(json_error(403, "forbidden", "this call needs an admin key"));
-    return false;
-}
-
-std::string first(const Request& req, const std::string& name) {
-    auto it = req.query.find(name);
-    return it == req.query.end() ? std::string() : it->second;
-}
-
-bool truthy(std::string_view v) {
-    return v == "1" || v == "true" || v == "yes";
-}
+using api::caller;
+using api::query;
+using api::truthy;
 
 nlohmann::json invite_json(const store::Invitee& i, const std::string& state) {
     return {{"id", i.id},         {"event_id", i.event_id},
@@ -59,10 +35,10 @@ void invite(ApiContext& ctx, const Request& req, const Params& p, Respond respon
     services::InviteRequest r;
     r.event_id = p.at("id");
     if (req.method == "GET") {  // the original product's GET form, kept for compatibility
-        r.email = first(req, "email");
-        r.name = first(req, "name");
-        r.origin = first(req, "origin");
-        r.resend = truthy(first(req, "resend"));
+        r.email = query(req, "email");
+        r.name = query(req, "name");
+        r.origin = query(req, "origin");
+        r.resend = truthy(query(req, "resend"));
     } else {
         const auto body = nlohmann::json::parse(req.body, nullptr, false);
         if (body.is_discarded() || !body.is_object())
@@ -148,9 +124,9 @@ void invite_state(ApiContext& ctx, const Request& req, const Params& p, Respond 
 
 void sandbox_list(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
     auto key = caller(ctx, req, respond);
-    if (!key || !is_admin(ctx, *key, respond)) return;
+    if (!key || !api::is_admin(*key, respond)) return;
     std::size_t limit = 100;
-    if (auto l = first(req, "limit"); !l.empty())
+    if (auto l = query(req, "limit"); !l.empty())
         limit = std::clamp<std::size_t>(std::strtoul(l.c_str(), nullptr, 10), 1, 10000);
     std::vector<store::SandboxMessage> list;
     ctx.store.read([&](store::Tx& tx) { list = tx.list_sandbox(limit); });
@@ -169,7 +145,7 @@ void sandbox_list(ApiContext& ctx, const Request& req, const Params&, Respond re
 
 void sandbox_message(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
     auto key = caller(ctx, req, respond);
-    if (!key || !is_admin(ctx, *key, respond)) return;
+    if (!key || !api::is_admin(*key, respond)) return;
     std::optional<store::SandboxMessage> m;
     const std::int64_t id = std::strtoll(p.at("id").c_str(), nullptr, 10);
     ctx.store.read([&](store::Tx& tx) { m = tx.find_sandbox(id); });
@@ -206,6 +182,7 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
     router.add("GET", "/event/{id}/invites/{email}", bind(invite_state));
     router.add("GET", "/sandbox/messages", bind(sandbox_list));
     router.add("GET", "/sandbox/messages/{id}", bind(sandbox_message));
+    add_change_routes(router, ctx);
 }
 
 }  // namespace cis::app

@@ -19,5 +19,7 @@ struct ApiContext {
 };
 
 void add_api_routes(http::Router& router, ApiContext& ctx);
+// The fan-out's routes (http_api_changes.cpp); add_api_routes() adds them.
+void add_change_routes(http::Router& router, ApiContext& ctx);
 
 }  // namespace cis::app

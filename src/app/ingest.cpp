@@ -17,7 +17,7 @@ constexpr int kExOk = 0, kExDataErr = 65, kExNoUser = 67, kExTempFail = 75;
 }
 
 int cmd_ingest(const Config& c, const IngestArgs& a) {
-    const auto route = services::route_recipient(a.rcpt, c.domain, intake_policy(c).mailboxes);
+    const auto route = services::route_recipient(a.rcpt, c.domain, mailbox_names(c));
     if (!route) {
         std::cerr << fmt::format("cis ingest: {} is not a mailbox of {} (550 5.1.1)\n", a.rcpt,
                                  c.domain);
@@ -38,7 +38,7 @@ int cmd_ingest(const Config& c, const IngestArgs& a) {
         auto store = open_store(c);
         auto verifier = make_verifier(c);
         services::Delivery d{"ingest", a.sender, a.rcpt, "", std::move(raw), std::time(nullptr)};
-        const auto policy = intake_policy(c);
+        const auto policy = intake_policy(c, services::load_installation_keys(c.data_dir));
         const auto prepared =
             services::prepare(std::move(d), *route, *verifier, [&](const std::string& sender) {
                 return services::sender_needs_dkim(*store, policy, sender);

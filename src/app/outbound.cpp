@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "app/relay_transport.hpp"
 #include "dkim/dkim.hpp"
@@ -20,7 +20,8 @@ namespace {
 services::Signer make_signer(const Config& c) {
     if (!c.dkim_sign) return {};
     if (c.dkim_sign_key.empty())
-        throw ConfigError("[outbound] dkim_sign needs dkim_key: the PEM file of the RSA private key");
+        throw ConfigError(
+            "[outbound] dkim_sign needs dkim_key: the PEM file of the RSA private key");
     std::ifstream in(c.dkim_sign_key);
     if (!in) throw ConfigError("cannot read the DKIM key " + c.dkim_sign_key);
     std::ostringstream pem;
@@ -110,7 +111,8 @@ Outbound::Outbound(const Config& c, store::Store& store, boost::asio::io_context
     parts_->worker = std::make_unique<services::OutboxWorker>(
         store, *parts_->transport, services::invitation_renderer(rs), o, make_signer(c));
     if (c.dkim_sign)
-        parts_->description += fmt::format(", DKIM-signed for {} (s={})", c.domain, c.dkim_selector);
+        parts_->description +=
+            fmt::format(", DKIM-signed for {} (s={})", c.domain, c.dkim_selector);
 }
 
 Outbound::~Outbound() {

@@ -17,11 +17,16 @@ std::unique_ptr<store::Store> open_store(const Config& c) {
     return store;
 }
 
-services::IntakePolicy intake_policy(const Config& c) {
+services::MailboxNames mailbox_names(const Config& c) {
+    return services::MailboxNames{c.mailbox_create, c.mailbox_bulk, c.mailbox_rsvp,
+                                  c.mailbox_bounce};
+}
+
+services::IntakePolicy intake_policy(const Config& c, const services::InstallationKeys& keys) {
     services::IntakePolicy p;
     p.domain = c.domain;
-    p.mailboxes =
-        services::MailboxNames{c.mailbox_create, c.mailbox_bulk, c.mailbox_rsvp, c.mailbox_bounce};
+    p.mailboxes = mailbox_names(c);
+    p.fanout = services::FanOutSettings{c.domain, c.mailbox_bounce, keys.token_key, c.approval};
     p.require_dkim = c.require_dkim;
     p.accept_past_events = c.accept_past_events;
     p.default_event_limit = c.event_limit;

@@ -5,6 +5,7 @@
 
 #include "app/config.hpp"
 #include "dkim/dkim.hpp"
+#include "services/installation.hpp"
 #include "services/intake.hpp"
 #include "store/store.hpp"
 
@@ -12,7 +13,8 @@ namespace cis::app {
 
 // Opens (creating the data directory if needed) and migrates the database.
 std::unique_ptr<store::Store> open_store(const Config& c);
-services::IntakePolicy intake_policy(const Config& c);
+services::MailboxNames mailbox_names(const Config& c);
+services::IntakePolicy intake_policy(const Config& c, const services::InstallationKeys& keys);
 std::unique_ptr<dkim::Verifier> make_verifier(const Config& c);
 void setup_logging(const Config& c);
 

@@ -67,7 +67,7 @@ int cmd_serve(const Config& c) {
     bootstrap_admin_key(*store);
     auto verifier = make_verifier(c);
     ical::ZoneResolver::warm_up();  // ICU's zone indexes now, not on the first message
-    const auto policy = intake_policy(c);
+    const auto policy = intake_policy(c, keys);
     const unsigned threads = std::max(2u, std::thread::hardware_concurrency());
     // Preparing a message may wait on DNS (DKIM keys): more workers than cores.
     const unsigned workers_count = std::max(8u, 4 * threads);

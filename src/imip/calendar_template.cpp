@@ -85,16 +85,19 @@ CalendarTemplate::CalendarTemplate(const CalendarInput& in) {
         fmt::format("DTSTAMP:{}\r\nSEQUENCE:{}\r\n", format_basic_utc(in.dtstamp), ev.sequence);
 
     std::vector<VeventBody> vevents;
-    EventFields instance;  // outlives `vevents`, which refer to it
+    std::vector<EventFields> instances;  // outlive `vevents`, which refer to them
     const bool recurring = !ev.recurrence.empty();
-    if (in.cancel && !in.occurrence.empty()) {
-        // One instance cancelled: RECURRENCE-ID plus the instance's own times.
-        instance = instance_fields(ev, in.occurrence);
-        VeventBody body{instance,
-                        key_property("RECURRENCE-ID", in.occurrence, ev.fields.start, master_style),
-                        {},
-                        EventStatus::Cancelled};
-        vevents.push_back(std::move(body));
+    if (in.cancel && !in.occurrences.empty()) {
+        // Instances cancelled: each with its RECURRENCE-ID and its own times.
+        instances.reserve(in.occurrences.size());  // no reallocation: vevents point in
+        for (const auto& key : in.occurrences) {
+            instances.push_back(instance_fields(ev, key));
+            VeventBody body{instances.back(),
+                            key_property("RECURRENCE-ID", key, ev.fields.start, master_style),
+                            {},
+                            EventStatus::Cancelled};
+            vevents.push_back(std::move(body));
+        }
     } else {
         VeventBody master{ev.fields, {}, {}, in.cancel ? EventStatus::Cancelled : ev.fields.status};
         std::vector<std::string> exdates = ev.recurrence.exdates;

@@ -10,8 +10,8 @@
 // EXDATE — cancelled occurrences are EXDATEs of the master (RFC 5546 §3.2.2), moved or
 // edited ones are VEVENTs with RECURRENCE-ID and the master's SEQUENCE (Outlook applies
 // an override only when its SEQUENCE is not below the master's). A CANCEL of the whole
-// event is the master alone with STATUS:CANCELLED; a CANCEL of one occurrence is one
-// VEVENT with its RECURRENCE-ID.
+// event is the master alone with STATUS:CANCELLED; a CANCEL of occurrences is one VEVENT
+// with its RECURRENCE-ID for each (RFC 5546 §3.2.5).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,8 +24,8 @@ namespace cis::imip {
 struct CalendarInput {
     explicit CalendarInput(const Event& e) : event(e) {}
     const Event& event;
-    bool cancel = false;     // METHOD:CANCEL, STATUS:CANCELLED
-    std::string occurrence;  // with cancel: the recurrence key of the one instance
+    bool cancel = false;                   // METHOD:CANCEL, STATUS:CANCELLED
+    std::vector<std::string> occurrences;  // with cancel: the recurrence keys of the instances
     std::string prodid;
     std::int64_t dtstamp = 0;    // epoch seconds
     std::string organizer_name;  // CN of ORGANIZER; empty: no CN

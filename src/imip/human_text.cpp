@@ -112,10 +112,10 @@ std::string repeat_text(std::string_view rrule) {
 }
 
 HumanText describe(const Event& ev, Kind kind, std::string_view organizer_name,
-                   std::string_view occurrence) {
-    const bool one_instance = kind == Kind::Cancellation && !occurrence.empty();
-    const EventFields fields =
-        one_instance ? instance_fields(ev, std::string(occurrence)) : ev.fields;
+                   const std::vector<std::string>& occurrences) {
+    // Instances cancelled: the text names the first, and says how many there are.
+    const bool one_instance = kind == Kind::Cancellation && !occurrences.empty();
+    const EventFields fields = one_instance ? instance_fields(ev, occurrences.front()) : ev.fields;
     const std::string title = fields.summary.empty() ? "(no title)" : fields.summary;
     const std::string who = organizer_name.empty() ? std::string() : std::string(organizer_name);
 
@@ -135,8 +135,13 @@ HumanText describe(const Event& ev, Kind kind, std::string_view organizer_name,
             lead = who.empty() ? "This event has been updated." : who + " has updated this event.";
             break;
         case Kind::Cancellation:
-            lead = one_instance ? "One occurrence of this event has been cancelled."
-                                : "This event has been cancelled.";
+            lead = !one_instance ? "This event has been cancelled."
+                   : occurrences.size() == 1
+                       ? "One occurrence of this event has been cancelled."
+                       : fmt::format(
+                             "{} occurrences of this event have been cancelled; the "
+                             "first is shown below.",
+                             occurrences.size());
             if (!who.empty()) lead += fmt::format(" (Organizer: {})", who);
             break;
     }

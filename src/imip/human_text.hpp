@@ -4,6 +4,7 @@
 // recipient, so they are written once per event version. English only for now.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/event.hpp"
 #include "imip/kind.hpp"
@@ -16,9 +17,9 @@ struct HumanText {
     std::string html;     // UTF-8, every value HTML-escaped
 };
 
-// `occurrence`: for the cancellation of one instance, its recurrence key.
+// `occurrences`: for the cancellation of instances, their recurrence keys.
 HumanText describe(const Event& event, Kind kind, std::string_view organizer_name,
-                   std::string_view occurrence = {});
+                   const std::vector<std::string>& occurrences = {});
 
 // "Wed 1 May 2024 10:00 - 11:00 (Europe/Berlin)" (short) or
 // "Wednesday, 1 May 2024, 10:00 - 11:00 (Europe/Berlin, UTC+02:00)" (long).

@@ -23,7 +23,7 @@ char kind_letter(Kind k) {
 CalendarInput calendar_input(const TemplateInput& in) {
     CalendarInput c(in.event);
     c.cancel = in.kind == Kind::Cancellation;
-    c.occurrence = in.occurrence;
+    c.occurrences = in.occurrences;
     c.prodid = in.prodid;
     c.dtstamp = in.dtstamp;
     c.organizer_name = in.organizer_name;
@@ -43,7 +43,7 @@ void append_id_safe(std::string& out, std::string_view s) {
 
 InvitationTemplate::InvitationTemplate(const TemplateInput& in)
     : calendar_(calendar_input(in)), message_id_domain_(in.message_id_domain) {
-    const HumanText text = describe(in.event, in.kind, in.organizer_name, in.occurrence);
+    const HumanText text = describe(in.event, in.kind, in.organizer_name, in.occurrences);
     subject_ = text.subject;
     message_id_suffix_ =
         fmt::format(".{}{}.{}", kind_letter(in.kind), in.event.sequence, in.dtstamp);

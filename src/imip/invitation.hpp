@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/event.hpp"
 #include "imip/calendar_template.hpp"
@@ -40,9 +41,9 @@ struct TemplateInput {
     std::int64_t dtstamp = 0;  // epoch seconds: DTSTAMP and Date:
     std::string prodid = "-//CIS//Calendar Invite Server//EN";
     std::string message_id_domain;  // right side of Message-ID
-    // Cancellation only: the recurrence key ("20240508T080000Z" / "20240508") of the
-    // one occurrence cancelled; empty cancels the whole event.
-    std::string occurrence;
+    // Cancellation only: the recurrence keys ("20240508T080000Z" / "20240508") of the
+    // occurrences cancelled; empty cancels the whole event.
+    std::vector<std::string> occurrences;
 };
 
 struct Recipient {

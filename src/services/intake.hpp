@@ -13,6 +13,7 @@
 
 #include "ical/parse_calendar.hpp"
 #include "mail/inbound_message.hpp"
+#include "services/fanout.hpp"
 #include "services/routing.hpp"
 #include "store/store.hpp"
 
@@ -30,6 +31,7 @@ struct IntakePolicy {
     std::int64_t default_event_limit = 0;  // upcoming events per organizer; 0 = no limit
     std::string public_url = "http://127.0.0.1:8080";  // for links in notifications
     std::string notification_local = "notification";
+    FanOutSettings fanout;  // updates and cancels to the invitees
 };
 
 struct Delivery {

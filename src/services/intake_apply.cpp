@@ -112,14 +112,15 @@ void Application::decide_and_store(itip::Method method, const itip::UidGroup& g,
         } else {
             tx_.update_event(e);
         }
-        tx_.record_change(e.id, e.sequence, itip::to_string(d.outcome), rec_.id, now_);
+        const store::EventChange change =
+            record_version(tx_, stored, e, d.outcome, rec_.id, policy_.fanout, now_);
         out.event_id = e.id;
         out.summary = e.fields.summary;
         out.start = e.fields.start;
         out.timezone = e.fields.timezone;
-        const bool cancel =
-            d.outcome == Outcome::Cancelled || d.outcome == Outcome::OccurrenceCancelled;
-        if (d.outcome != Outcome::Created) out.recipients = tx_.count_invitees(e.id, !cancel);
+        out.recipients = change.queued;
+        out.awaiting_approval = change.approval == "pending";
+        out.change_id = change.id;
     }
     report_.events.push_back(std::move(out));
 }

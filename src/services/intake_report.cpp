@@ -83,6 +83,13 @@ std::string describe(const EventOutcome& e, const NotificationContext& ctx) {
     if (!e.event_id.empty())
         out += fmt::format("\n  Event id: {}\n  Link: {}/event/{}", e.event_id, ctx.public_url,
                            e.event_id);
+    if (e.awaiting_approval) {
+        out += fmt::format(
+            "\n  Nothing is sent until this change is approved: POST {}/changes/{}/approve "
+            "(or /reject).",
+            ctx.public_url, e.change_id);
+        return out;
+    }
     switch (e.outcome) {
         case itip::Outcome::Updated:
         case itip::Outcome::Reinstated:

@@ -19,7 +19,9 @@ struct EventOutcome {
     std::string summary;
     CalTime start;
     std::string timezone;
-    std::int64_t recipients = 0;  // who a change will go to (Yes/Maybe, or everyone for a cancel)
+    std::int64_t recipients = 0;  // messages the change queued (Yes/Maybe, or all for a cancel)
+    bool awaiting_approval = false;
+    std::int64_t change_id = 0;  // the version's id, to approve or reject it
 };
 
 struct IntakeReport {

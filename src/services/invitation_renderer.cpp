@@ -66,12 +66,24 @@ Renderer invitation_renderer(const RenderSettings& s) {
             why_not = "the event was cancelled before the invitation went out";
             return std::nullopt;
         }
+        // An update or cancel carries its own version: when the event has moved on, the
+        // newer version's fan-out has taken over (and superseded this if still queued).
+        if (*kind != imip::Kind::Invitation && job.sequence && *job.sequence != event->sequence) {
+            why_not = fmt::format("version {} of the event replaced version {}", event->sequence,
+                                  *job.sequence);
+            return std::nullopt;
+        }
+        std::vector<std::string> occurrences;
+        if (*kind == imip::Kind::Cancellation)
+            if (auto change = tx.find_change_by_sequence(event->id, event->sequence))
+                occurrences = change->occurrences;
         const std::int64_t minute = std::time(nullptr) / 60 * 60;
         const std::string key = fmt::format("{}/{}/{}/{}", event->id, event->sequence,
                                             job.kind == "resend" ? "invite" : job.kind, minute);
         const auto tmpl = cache->get(key, [&] {
             imip::TemplateInput in(*event);
             in.kind = *kind;
+            in.occurrences = occurrences;
             if (auto o = tx.find_organizer(event->organizer)) in.organizer_name = o->name;
             in.rsvp_address = s.rsvp_local + "@" + s.domain;
             in.dtstamp = minute;

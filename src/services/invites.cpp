@@ -37,8 +37,7 @@ std::int64_t queue_invitation(store::Tx& tx, const store::Invitee& inv, const st
     m.event_id = inv.event_id;
     m.invitee_id = inv.id;
     m.sequence = sequence;
-    m.env_from =
-        fmt::format("{}+{}@{}", c.bounce_local, bounce_token(c.token_key, inv.id), c.domain);
+    m.env_from = verp_sender(c.bounce_local, c.token_key, inv.id, c.domain);
     m.rcpt = inv.email;
     m.next_attempt_at = m.created_at = c.now;
     return tx.enqueue(m);
@@ -57,6 +56,11 @@ bool valid_origin(std::string_view origin) {
 std::string bounce_token(std::string_view token_key, std::int64_t invitee_id) {
     const std::string id = std::to_string(invitee_id);
     return id + "-" + hmac_hex(token_key, "bounce:" + id, 12);
+}
+
+std::string verp_sender(std::string_view bounce_local, std::string_view token_key,
+                        std::int64_t invitee_id, std::string_view domain) {
+    return fmt::format("{}+{}@{}", bounce_local, bounce_token(token_key, invitee_id), domain);
 }
 
 std::optional<std::int64_t> invitee_of_bounce_token(std::string_view token_key,

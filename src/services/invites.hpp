@@ -37,6 +37,9 @@ InviteOutcome request_invite(store::Tx& tx, const InviteRequest& r, const Invite
 std::string bounce_token(std::string_view token_key, std::int64_t invitee_id);
 std::optional<std::int64_t> invitee_of_bounce_token(std::string_view token_key,
                                                     std::string_view token);
+// The envelope sender of every calendar message to one invitee: bounce+<token>@domain.
+std::string verp_sender(std::string_view bounce_local, std::string_view token_key,
+                        std::int64_t invitee_id, std::string_view domain);
 
 // Origins are short machine tags: api, landing, schedule, cta:mailchimp, bulk, …
 bool valid_origin(std::string_view origin);

@@ -212,6 +212,15 @@ CREATE TABLE settings (                       -- installation secrets and switch
     value               TEXT NOT NULL
 );
 )SQL"},
+        {2, "fan-out of event versions: what each change sends, its approval and progress",
+         R"SQL(
+ALTER TABLE event_changes ADD COLUMN kind TEXT NOT NULL DEFAULT '';         -- update / cancel / ''
+ALTER TABLE event_changes ADD COLUMN occurrences TEXT NOT NULL DEFAULT '[]'; -- cancelled instances
+ALTER TABLE event_changes ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;     -- messages queued
+ALTER TABLE event_changes ADD COLUMN decided_at INTEGER;
+ALTER TABLE event_changes ADD COLUMN decided_by TEXT NOT NULL DEFAULT '';
+CREATE INDEX event_changes_by_approval ON event_changes (approval, fanout, id);
+)SQL"},
     };
     return list;
 }

@@ -59,6 +59,49 @@ struct OutboxOutcome {
     std::string message, message_id;  // the rendered message, kept for retries
 };
 
+// One applied version of an event and what became of its fan-out (SPEC §3.4).
+struct EventChange {
+    std::int64_t id = 0;
+    std::string event_id;
+    std::int64_t sequence = 0;  // CIS SEQUENCE of this version
+    std::string outcome;        // created / updated / cancelled / occurrence-cancelled / …
+    std::string kind;           // what the fan-out sends: update / cancel; empty: nothing
+    std::vector<std::string> occurrences;  // a cancel of instances: their recurrence keys
+    std::string approval = "none";         // none / pending / approved / rejected
+    std::string fanout = "none";           // none / pending / done / superseded
+    std::int64_t queued = 0;               // messages the fan-out queued
+    std::optional<std::int64_t> inbound_id, decided_at;
+    std::string decided_by;  // the API key id that approved or rejected
+    std::int64_t created_at = 0;
+};
+
+struct ChangeFilter {
+    std::string event_id;       // empty = any
+    std::string organizer;      // empty = any
+    std::string domain;         // organizer's domain; empty = any
+    bool pending_only = false;  // awaiting approval (and not superseded)
+    std::size_t limit = 100;
+};
+
+// Who a fan-out goes to.
+struct AudienceMember {
+    std::int64_t invitee_id = 0;
+    std::string email;
+};
+
+// Delivery progress of one version of an event: outbox rows by state.
+struct DeliveryProgress {
+    std::int64_t sequence = 0;
+    std::string kind;  // invite / resend / update / cancel
+    std::int64_t queued = 0, sending = 0, sent = 0, failed = 0, superseded = 0;
+};
+
+// Manual approval of fan-outs: the event's and its organizer's own settings; nullopt
+// means "inherit" (event → organizer → installation).
+struct ApprovalSettings {
+    std::optional<bool> event, organizer;
+};
+
 struct DeliveryAttempt {
     std::int64_t at = 0;
     std::string result;  // sent / deferred / failed

@@ -27,10 +27,25 @@ class SqliteTx final : public Tx {
     std::int64_t count_upcoming_events(const std::string& organizer, std::int64_t now) override;
     void insert_event(const Event& e) override;
     void update_event(const Event& e) override;
-    void record_change(const std::string& event_id, std::int64_t sequence,
-                       const std::string& outcome, std::optional<std::int64_t> inbound_id,
-                       std::int64_t now) override;
     std::int64_t count_invitees(const std::string& event_id, bool only_yes_maybe) override;
+
+    std::int64_t insert_change(const EventChange& c) override;
+    void update_change(const EventChange& c) override;
+    std::optional<EventChange> find_change(std::int64_t id) override;
+    std::optional<EventChange> find_change_by_sequence(const std::string& event_id,
+                                                       std::int64_t sequence) override;
+    std::vector<EventChange> list_changes(const ChangeFilter& f) override;
+    std::int64_t supersede_pending_changes(const std::string& event_id,
+                                           std::int64_t below_sequence) override;
+    std::vector<AudienceMember> fanout_audience(const std::string& event_id,
+                                                const std::string& organizer,
+                                                bool yes_or_maybe) override;
+    std::int64_t supersede_queued(const std::string& event_id, std::int64_t below_sequence,
+                                  bool invitations_too, const std::string& why) override;
+    std::vector<DeliveryProgress> delivery_progress(const std::string& event_id) override;
+    ApprovalSettings approval_settings(const std::string& event_id) override;
+    void set_event_approval(const std::string& event_id, std::optional<bool> required) override;
+    void set_organizer_approval(const std::string& email, std::optional<bool> required) override;
 
     std::int64_t insert_inbound(const InboundRecord& r, const std::string& raw) override;
     void set_inbound_outcome(const InboundRecord& r) override;
@@ -57,6 +72,7 @@ class SqliteTx final : public Tx {
                          std::int64_t now) override;
 
     std::int64_t enqueue(const OutboxMessage& m) override;
+    std::int64_t enqueue_once(const OutboxMessage& m) override;
     std::vector<OutboxMessage> list_outbox(std::size_t limit) override;
     std::optional<OutboxMessage> latest_outbox_for_invitee(std::int64_t invitee_id) override;
     std::vector<OutboxMessage> claim_outbox(const std::string& owner, std::int64_t now,

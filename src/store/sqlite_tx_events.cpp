@@ -180,16 +180,6 @@ void SqliteTx::update_event(const Event& e) {
     write_occurrences(e);
 }
 
-void SqliteTx::record_change(const std::string& event_id, std::int64_t sequence,
-                             const std::string& outcome, std::optional<std::int64_t> inbound_id,
-                             std::int64_t now) {
-    auto s = db_.prepare(
-        "INSERT INTO event_changes (event_id, sequence, outcome, inbound_id, created_at) "
-        "VALUES (?,?,?,?,?)");
-    s.bind(1, event_id).bind(2, sequence).bind(3, outcome).bind(4, inbound_id).bind(5, now);
-    s.run();
-}
-
 std::int64_t SqliteTx::count_invitees(const std::string& event_id, bool only_yes_maybe) {
     auto s = db_.prepare(
         "SELECT count(*) FROM invitees WHERE event_id = ?1 "

@@ -157,13 +157,13 @@ OutboxMessage read_outbox(const Statement& s) {
     m.sent_at = s.opt_i64(14);
     return m;
 }
-}  // namespace
 
-std::int64_t SqliteTx::enqueue(const OutboxMessage& m) {
-    auto s = db_.prepare(
-        "INSERT INTO outbox (kind, event_id, invitee_id, sequence, env_from, rcpt, message, "
-        "message_id, state, next_attempt_at, created_at) "
-        "VALUES (?,nullif(?, ''),?,?,?,?,?,?,'queued',?,?)");
+#define CIS_OUTBOX_INSERT(tail)                                                            \
+    ("INSERT INTO outbox (kind, event_id, invitee_id, sequence, env_from, rcpt, message, " \
+     "message_id, state, next_attempt_at, created_at) "                                    \
+     "VALUES (?,nullif(?, ''),?,?,?,?,?,?,'queued',?,?)" tail)
+
+void bind_outbox(Statement& s, const OutboxMessage& m) {
     s.bind(1, m.kind).bind(2, m.event_id).bind(3, m.invitee_id).bind(4, m.sequence);
     s.bind(5, m.env_from).bind(6, m.rcpt);
     if (m.message.empty())
@@ -171,6 +171,21 @@ std::int64_t SqliteTx::enqueue(const OutboxMessage& m) {
     else
         s.bind_blob(7, m.message);
     s.bind(8, m.message_id).bind(9, m.next_attempt_at).bind(10, m.created_at);
+}
+
+}  // namespace
+
+std::int64_t SqliteTx::enqueue_once(const OutboxMessage& m) {
+    // The partial unique index outbox_once makes the repeat a no-op.
+    auto s = db_.prepare(CIS_OUTBOX_INSERT(" ON CONFLICT DO NOTHING"));
+    bind_outbox(s, m);
+    s.run();
+    return db_.changes() == 1 ? db_.last_insert_id() : 0;
+}
+
+std::int64_t SqliteTx::enqueue(const OutboxMessage& m) {
+    auto s = db_.prepare(CIS_OUTBOX_INSERT(""));
+    bind_outbox(s, m);
     s.run();
     return db_.last_insert_id();
 }

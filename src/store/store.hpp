@@ -44,10 +44,35 @@ class Tx {
     virtual std::int64_t count_upcoming_events(const std::string& organizer, std::int64_t now) = 0;
     virtual void insert_event(const Event& e) = 0;
     virtual void update_event(const Event& e) = 0;  // replaces fields and occurrences
-    virtual void record_change(const std::string& event_id, std::int64_t sequence,
-                               const std::string& outcome, std::optional<std::int64_t> inbound_id,
-                               std::int64_t now) = 0;
     virtual std::int64_t count_invitees(const std::string& event_id, bool only_yes_maybe) = 0;
+
+    // event versions and their fan-out
+    virtual std::int64_t insert_change(const EventChange& c) = 0;  // returns the id
+    // Stores approval, fanout, queued, decided_at and decided_by.
+    virtual void update_change(const EventChange& c) = 0;
+    virtual std::optional<EventChange> find_change(std::int64_t id) = 0;
+    virtual std::optional<EventChange> find_change_by_sequence(const std::string& event_id,
+                                                               std::int64_t sequence) = 0;
+    virtual std::vector<EventChange> list_changes(const ChangeFilter& f) = 0;  // newest first
+    // Older changes of the event still awaiting approval will never be sent: a newer
+    // version replaces them. Returns how many.
+    virtual std::int64_t supersede_pending_changes(const std::string& event_id,
+                                                   std::int64_t below_sequence) = 0;
+    // The invitees whose calendars may hold the event (an invitation of theirs left or is
+    // leaving), minus suppressed addresses; with `yes_or_maybe`, only those whose latest
+    // answer is Yes or Maybe.
+    virtual std::vector<AudienceMember> fanout_audience(const std::string& event_id,
+                                                        const std::string& organizer,
+                                                        bool yes_or_maybe) = 0;
+    // Queued messages of the event that a new version makes pointless: updates and
+    // cancels of older versions and, with `invitations_too`, invitations (a cancelled
+    // event takes none). They become "superseded" with `why`. Returns how many.
+    virtual std::int64_t supersede_queued(const std::string& event_id, std::int64_t below_sequence,
+                                          bool invitations_too, const std::string& why) = 0;
+    virtual std::vector<DeliveryProgress> delivery_progress(const std::string& event_id) = 0;
+    virtual ApprovalSettings approval_settings(const std::string& event_id) = 0;
+    virtual void set_event_approval(const std::string& event_id, std::optional<bool> required) = 0;
+    virtual void set_organizer_approval(const std::string& email, std::optional<bool> required) = 0;
 
     // inbound log
     virtual std::int64_t insert_inbound(const InboundRecord& r, const std::string& raw) = 0;
@@ -80,6 +105,9 @@ class Tx {
 
     // outbox
     virtual std::int64_t enqueue(const OutboxMessage& m) = 0;
+    // The same for invite/update/cancel messages, unless one of that kind already exists
+    // for (event, invitee, SEQUENCE): exactly once per version. Returns 0 then.
+    virtual std::int64_t enqueue_once(const OutboxMessage& m) = 0;
     virtual std::vector<OutboxMessage> list_outbox(std::size_t limit) = 0;
     virtual std::optional<OutboxMessage> latest_outbox_for_invitee(std::int64_t invitee_id) = 0;
     // Leases up to `limit` due jobs to `owner` until `lease_until` (several workers, even

@@ -1,5 +1,6 @@
 """`cis ingest` for Postfix's pipe (sysexits codes), alongside a running `cis serve`;
 configuration precedence; the inbound log keeps every message raw."""
+import re
 import os
 import subprocess
 
@@ -99,4 +100,4 @@ def test_organizer_commands(cis):
     bad = cis.cli("organizer", "add", "not-an-address", check=False)
     assert bad.returncode != 0 and b"not an email address" in bad.stderr
     assert cis.cli("event", "show", "nope", check=False).returncode == 1
-    assert b"schema version 1" in cis.cli("migrate").stdout
+    assert re.search(rb"schema version [0-9]+ at ", cis.cli("migrate").stdout)

@@ -4,12 +4,13 @@ import collections
 import json
 import pathlib
 import signal
+import sqlite3
 import subprocess
 import time
 
 import pytest
 
-from cis_harness import Cis
+from cis_harness import Cis, make_invite
 
 SERVER = pathlib.Path(__file__).resolve().parents[1] / "support" / "relay_test_server.py"
 
@@ -153,5 +154,40 @@ def test_a_relay_slower_than_the_lease_still_gets_one_copy(tmp_path, relay):
         time.sleep(1)
         assert received(record)["slow@example.org"] == 1
         assert "taken over" not in cis.log_text() and "lease lost" not in cis.log_text()
+    finally:
+        cis.stop()
+
+
+def test_sigkill_mid_fanout_then_restart_sends_each_version_once(tmp_path, relay):
+    port, record = relay
+    cis = relay_cis(tmp_path, port, CIS_OUTBOUND_LEASE=2).start()
+    try:
+        event = cis.create_event(uid="u-fanout")
+        recipients = [f"fan{i:04d}@example.org" for i in range(1000)]
+        for who in recipients:
+            invite(cis, event["id"], who)
+        cis.wait_for(lambda: sum(received(record).values()) >= 1001, timeout=60, what="the invitations")
+        # Everyone said Yes (written directly: the replies' own path is tested elsewhere).
+        with sqlite3.connect(f"{cis.data_dir}/cis.sqlite3", timeout=10) as db:
+            db.execute("UPDATE invitees SET status = 'yes'")
+        cis.stop()
+        # Paced, so that the kill lands in the middle of the fan-out.
+        cis.env["CIS_OUTBOUND_PACE"] = "150"
+        cis.start()
+        code, reply = cis.send(make_invite("u-fanout", "org@example.org", sequence=1, summary="Moved"))
+        assert code == 250, reply
+        cis.wait_for(lambda: sum(received(record).values()) > 1002 + 100, what="updates under way")
+        cis.proc.send_signal(signal.SIGKILL)
+        cis.proc.wait()
+        assert sum(received(record).values()) < 1002 + 1000, "the kill came too late to test anything"
+        time.sleep(3)  # let the dead worker's leases run out
+        del cis.env["CIS_OUTBOUND_PACE"]
+        cis.start()
+        # 1000 invitations, 1000 updates, and the organizer's two notifications.
+        cis.wait_for(lambda: sum(received(record).values()) >= 2002, timeout=120, what="all updates")
+        time.sleep(2)  # anything sent twice would arrive now
+        counts = received(record)
+        assert [r for r in recipients if counts[r] != 2] == [], "one invitation and one update each"
+        assert counts["org@example.org"] == 2
     finally:
         cis.stop()

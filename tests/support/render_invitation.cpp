@@ -183,7 +183,7 @@ int main(int argc, char** argv) {
         in.reply_to = c.reply_to;
         in.dtstamp = utc(2024, 4, 1, 12) + c.event.sequence;
         in.message_id_domain = "cis.example.org";
-        in.occurrence = c.occurrence;
+        if (!c.occurrence.empty()) in.occurrences = {c.occurrence};
         const imip::InvitationTemplate tpl(in);
         for (const auto& who : recipients) {
             imip::Recipient r;

@@ -170,7 +170,7 @@ TEST(Invitation, CancellationOfTheWholeEvent) {
 TEST(Invitation, CancellationOfOneOccurrence) {
     const Event e = weekly_event();
     auto in = input(e, Kind::Cancellation);
-    in.occurrence = "20240423T160000Z";
+    in.occurrences = {"20240423T160000Z"};
     const imip::InvitationTemplate tpl(in);
     const auto cal = read_back(tpl.render(recipient("alice@example.com", "Alice"))).calendar;
     ASSERT_EQ(cal.events.size(), 1u);

@@ -1,0 +1,85 @@
+#include "app/api_support.hpp"
+
+#include "services/api_keys.hpp"
+
+namespace cis::app::api {
+
+using http::json_error;
+
+std::optional<store::ApiKey> caller(ApiContext& ctx, const Request& req, const Respond& respond) {
+    const std::string presented = req.header("X-API-Key");
+    std::optional<store::ApiKey> key;
+    if (!presented.empty())
+        ctx.store.read([&](store::Tx& tx) { key = services::authenticate(tx, presented); });
+    if (!key)
+        respond(json_error(401, "unauthorized",
+                           presented.empty() ? "an API key is required in the X-API-Key header"
+                                             : "the X-API-Key is not valid (unknown or revoked)"));
+    return key;
+}
+
+bool is_admin(const store::ApiKey& key, const Respond& respond) {
+    if (key.role == "admin") return true;
+    respond(json_error(403, "forbidden", "this call needs an admin key"));
+    return false;
+}
+
+bool covers(const store::ApiKey& key, const std::string& organizer, const Respond& respond) {
+    if (services::key_covers_organizer(key, organizer)) return true;
+    respond(json_error(403, "forbidden", "this API key may not act for " + organizer));
+    return false;
+}
+
+std::string query(const Request& req, const std::string& name) {
+    auto it = req.query.find(name);
+    return it == req.query.end() ? std::string() : it->second;
+}
+
+bool truthy(std::string_view v) {
+    return v == "1" || v == "true" || v == "yes";
+}
+
+std::optional<nlohmann::json> json_body(const Request& req, const Respond& respond,
+                                        const char* example) {
+    auto body = nlohmann::json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+        respond(json_error(400, "invalid_json",
+                           std::string("the body must be a JSON object such as ") + example));
+        return std::nullopt;
+    }
+    return body;
+}
+
+std::optional<Event> event_for(ApiContext& ctx, const store::ApiKey& key, const std::string& id,
+                               const Respond& respond) {
+    std::optional<Event> event;
+    ctx.store.read([&](store::Tx& tx) { event = tx.find_event_by_id(id); });
+    if (!event) {
+        respond(json_error(404, "event_not_found", "no event with id " + id));
+        return std::nullopt;
+    }
+    if (!services::key_covers_organizer(key, event->organizer)) {
+        respond(json_error(403, "forbidden", "this API key may not see that organizer's events"));
+        return std::nullopt;
+    }
+    return event;
+}
+
+void commit_then_respond(ApiContext& ctx, std::function<http::Response(store::Tx&)> work,
+                         Respond respond) {
+    auto answer = std::make_shared<http::Response>();
+    store::WriteJob job;
+    job.work = [answer, work = std::move(work)](store::Tx& tx) { *answer = work(tx); };
+    job.on_error = [answer](store::Tx&, const std::exception& e) {
+        *answer = json_error(500, "internal", e.what());
+    };
+    job.done = [answer, respond = std::move(respond)](bool committed) {
+        if (!committed)
+            return respond(
+                json_error(503, "unavailable", "the database is busy; try again shortly"));
+        respond(std::move(*answer));
+    };
+    ctx.committer.submit(std::move(job));
+}
+
+}  // namespace cis::app::api

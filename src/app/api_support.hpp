@@ -1,0 +1,43 @@
+#pragma once
+// What every API route file shares: the caller's key (or the 401 already sent), role
+// checks, query parameters, JSON bodies. Each answers the request itself on failure
+// and returns "no", so a route reads as a straight line of checks.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/http_api.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "store/store.hpp"
+
+namespace cis::app::api {
+
+using http::Request;
+using http::Respond;
+using Params = http::Router::Params;
+
+// The key presented in X-API-Key, or nullopt after answering 401.
+std::optional<store::ApiKey> caller(ApiContext& ctx, const Request& req, const Respond& respond);
+// True for an admin key; otherwise answers 403.
+bool is_admin(const store::ApiKey& key, const Respond& respond);
+// True when the key may act on this organizer's events; otherwise answers 403.
+bool covers(const store::ApiKey& key, const std::string& organizer, const Respond& respond);
+// The first value of a query parameter, or "".
+std::string query(const Request& req, const std::string& name);
+bool truthy(std::string_view v);
+// The body as a JSON object, or nullopt after answering 400 (`example` shows the shape).
+std::optional<nlohmann::json> json_body(const Request& req, const Respond& respond,
+                                        const char* example);
+// The event, if it exists and the key covers its organizer; otherwise answers 404/403.
+std::optional<Event> event_for(ApiContext& ctx, const store::ApiKey& key, const std::string& id,
+                               const Respond& respond);
+// Runs `work` in the group committer and answers with the response it built once that
+// is on disk (503 when the commit failed, 500 when `work` threw).
+void commit_then_respond(ApiContext& ctx, std::function<http::Response(store::Tx&)> work,
+                         Respond respond);
+
+}  // namespace cis::app::api
