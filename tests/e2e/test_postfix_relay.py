@@ -40,10 +40,12 @@ def chain(tmp_path):
 
 
 def relay_cis(tmp_path, postfix):
+    """CIS with its relay transport pointed at the Postfix instance (not started yet, so
+    that a failed start is inside the test's try and still stops the process)."""
     return Cis(tmp_path / "data", CIS_OUTBOUND_TRANSPORT="smtp", CIS_OUTBOUND_RELAY_HOST="127.0.0.1",
                CIS_OUTBOUND_RELAY_PORT=postfix.port, CIS_OUTBOUND_RELAY_TLS="off",
                CIS_OUTBOUND_RETRY_BASE=1, CIS_INBOUND_REQUIRE_DKIM="false",
-               CIS_HTTP_PUBLIC_URL="https://cis.test").start()
+               CIS_HTTP_PUBLIC_URL="https://cis.test")
 
 
 def invite(cis, event_id, address):
@@ -106,6 +108,7 @@ def test_invitations_reach_the_sink_through_postfix(tmp_path, chain):
     postfix, sink = chain
     cis = relay_cis(tmp_path, postfix)
     try:
+        cis.start()
         event = cis.create_event(summary="Relay cup")
         guests = ["ann@example.org", "bob@example.org", "cid@example.net"]
         uids = {who: invite(cis, event["id"], who)["uid"] for who in guests}
@@ -170,6 +173,7 @@ def test_two_hundred_invitations_arrive_once_each(tmp_path, chain):
     postfix, sink = chain
     cis = relay_cis(tmp_path, postfix)
     try:
+        cis.start()
         event = cis.create_event()
         guests = [f"guest{i:03d}@example.org" for i in range(200)]
         for who in guests:
