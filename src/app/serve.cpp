@@ -11,6 +11,7 @@
 #include "app/bootstrap.hpp"
 #include "app/commands.hpp"
 #include "app/http_api.hpp"
+#include "app/intake_pipeline.hpp"
 #include "app/outbound.hpp"
 #include "app/runtime.hpp"
 #include "app/smtp_intake.hpp"
@@ -76,7 +77,9 @@ int cmd_serve(const Config& c) {
     boost::asio::thread_pool workers(workers_count);
     store::GroupCommitter committer(*store);
     services::IntakeWriter writer(committer, policy);
-    SmtpIntake intake(policy, *store, writer, *verifier, workers);
+    // One intake path for every door into `cis serve`.
+    IntakePipeline pipeline(policy, *store, writer, *verifier, workers);
+    SmtpIntake intake(pipeline);
     smtp::Server smtp_server(io, smtp_options(c), intake);
 
     Outbound outbound(c, *store, io, keys);
