@@ -10,15 +10,14 @@
 
 namespace cis::app {
 
-namespace {
-
 using http::json_error;
 using http::json_response;
 using http::Request;
 using http::Respond;
 using Params = http::Router::Params;
 
-// The key presented in X-API-Key, or the 401 that answers its absence.
+namespace api {
+
 std::optional<store::ApiKey> caller(ApiContext& ctx, const Request& req, const Respond& respond) {
     const std::string presented = req.header("X-API-Key");
     std::optional<store::ApiKey> key;
@@ -31,7 +30,7 @@ std::optional<store::ApiKey> caller(ApiContext& ctx, const Request& req, const R
     return key;
 }
 
-bool is_admin(ApiContext&, const store::ApiKey& key, const Respond& respond) {
+bool is_admin(const store::ApiKey& key, const Respond& respond) {
     if (key.role == "admin") return true;
     respond(json_error(403, "forbidden", "this call needs an admin key"));
     return false;
@@ -41,6 +40,14 @@ std::string first(const Request& req, const std::string& name) {
     auto it = req.query.find(name);
     return it == req.query.end() ? std::string() : it->second;
 }
+
+}  // namespace api
+
+namespace {
+
+using api::caller;
+using api::first;
+using api::is_admin;
 
 bool truthy(std::string_view v) {
     return v == "1" || v == "true" || v == "yes";
@@ -148,7 +155,7 @@ void invite_state(ApiContext& ctx, const Request& req, const Params& p, Respond 
 
 void sandbox_list(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
     auto key = caller(ctx, req, respond);
-    if (!key || !is_admin(ctx, *key, respond)) return;
+    if (!key || !is_admin(*key, respond)) return;
     std::size_t limit = 100;
     if (auto l = first(req, "limit"); !l.empty())
         limit = std::clamp<std::size_t>(std::strtoul(l.c_str(), nullptr, 10), 1, 10000);
@@ -169,7 +176,7 @@ void sandbox_list(ApiContext& ctx, const Request& req, const Params&, Respond re
 
 void sandbox_message(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
     auto key = caller(ctx, req, respond);
-    if (!key || !is_admin(ctx, *key, respond)) return;
+    if (!key || !is_admin(*key, respond)) return;
     std::optional<store::SandboxMessage> m;
     const std::int64_t id = std::strtoll(p.at("id").c_str(), nullptr, 10);
     ctx.store.read([&](store::Tx& tx) { m = tx.find_sandbox(id); });
@@ -206,6 +213,7 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
     router.add("GET", "/event/{id}/invites/{email}", bind(invite_state));
     router.add("GET", "/sandbox/messages", bind(sandbox_list));
     router.add("GET", "/sandbox/messages/{id}", bind(sandbox_message));
+    add_inbound_routes(router, ctx);
 }
 
 }  // namespace cis::app

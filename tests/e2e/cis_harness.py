@@ -135,20 +135,28 @@ class Cis:
         return out
 
     # --- HTTP ----------------------------------------------------------------------
-    def api(self, method, path, key=None, body=None, raw=False):
-        """Calls the HTTP API; returns (status, parsed JSON or raw bytes)."""
+    def api(self, method, path, key=None, body=None, raw=False, headers=None, response=None):
+        """Calls the HTTP API; returns (status, parsed JSON or raw bytes). `headers` are
+        added (a Content-Type there replaces the JSON one); `response`, a dict, receives
+        the response's header fields."""
         data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
         req = urllib.request.Request(f"http://127.0.0.1:{self.http_port}{path}", data=data, method=method)
         if key:
             req.add_header("X-API-Key", key)
         if data is not None:
             req.add_header("Content-Type", "application/json")
+        for name, value in (headers or {}).items():
+            req.add_header(name, value)
         try:
             with urllib.request.urlopen(req, timeout=30) as r:
                 payload = r.read()
+                if response is not None:
+                    response.update(r.headers.items())
                 return r.status, payload if raw else json.loads(payload or b"null")
         except urllib.error.HTTPError as e:
             payload = e.read()
+            if response is not None:
+                response.update(e.headers.items())
             return e.code, payload if raw else json.loads(payload or b"null")
 
     def wait_for(self, predicate, timeout=30, what="condition"):
