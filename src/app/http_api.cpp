@@ -183,6 +183,7 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
     router.add("GET", "/sandbox/messages", bind(sandbox_list));
     router.add("GET", "/sandbox/messages/{id}", bind(sandbox_message));
     add_change_routes(router, ctx);
+    add_inbound_routes(router, ctx);
 }
 
 }  // namespace cis::app

@@ -1,8 +1,11 @@
 #pragma once
-// The HTTP API of SPEC §4 that exists so far: health, invitations and the sandbox.
-// Routes authenticate the X-API-Key, check its role, and call the services; writes go
-// through the GroupCommitter so many concurrent requests share one fsync.
+// The HTTP API of SPEC §4 that exists so far: health, invitations, the sandbox and raw
+// inbound mail (http_inbound.cpp). Routes authenticate the X-API-Key, check its role,
+// and call the services; writes go through the GroupCommitter so many concurrent
+// requests share one fsync.
+#include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "http/router.hpp"
@@ -11,15 +14,23 @@
 
 namespace cis::app {
 
+class IntakePipeline;
+
 struct ApiContext {
     store::Store& store;
     store::GroupCommitter& committer;
     std::string domain, uid_key, token_key, bounce_local, transport;
     std::function<void()> work_queued;  // wakes the outbox worker
+    // POST /inbound hands messages to the same pipeline as the SMTP listener; without
+    // one the route is not offered.
+    IntakePipeline* intake;
+    std::size_t max_message_size;  // [smtp] max_message_size: the limit of every intake
 };
 
 void add_api_routes(http::Router& router, ApiContext& ctx);
 // The fan-out's routes (http_api_changes.cpp); add_api_routes() adds them.
 void add_change_routes(http::Router& router, ApiContext& ctx);
+// POST /inbound, GET /inbound, /inbound/{id}, /inbound/{id}/raw (http_inbound.cpp).
+void add_inbound_routes(http::Router& router, ApiContext& ctx);
 
 }  // namespace cis::app

@@ -1,8 +1,9 @@
-// `cis serve`: the long-running process: the SMTP listener and the inbound processor,
-// the HTTP API and the delivery workers.
+// `cis serve`: the long-running process: the SMTP listener and the inbound processor, the
+// HTTP API (with the raw inbound intake) and the delivery workers.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -11,6 +12,7 @@
 #include "app/bootstrap.hpp"
 #include "app/commands.hpp"
 #include "app/http_api.hpp"
+#include "app/intake_pipeline.hpp"
 #include "app/outbound.hpp"
 #include "app/runtime.hpp"
 #include "app/smtp_intake.hpp"
@@ -43,6 +45,9 @@ std::pair<std::string, unsigned short> split_listen(const std::string& listen, c
 http::ServerOptions http_options(const Config& c) {
     http::ServerOptions o;
     std::tie(o.host, o.port) = split_listen(c.http_listen, "[http] listen");
+    // POST /inbound takes messages as large as the SMTP listener does; it answers 413
+    // itself for anything over [smtp] max_message_size.
+    o.max_body = std::max(o.max_body, static_cast<std::size_t>(c.smtp_max_message_size));
     o.on_handler_error = [](const std::string& what) { spdlog::error("HTTP handler: {}", what); };
     return o;
 }
@@ -76,12 +81,17 @@ int cmd_serve(const Config& c) {
     boost::asio::thread_pool workers(workers_count);
     store::GroupCommitter committer(*store);
     services::IntakeWriter writer(committer, policy);
-    SmtpIntake intake(policy, *store, writer, *verifier, workers);
+    // One intake path for every door into `cis serve`.
+    IntakePipeline pipeline(policy, *store, writer, *verifier, workers);
+    SmtpIntake intake(pipeline);
     smtp::Server smtp_server(io, smtp_options(c), intake);
 
     Outbound outbound(c, *store, io, keys);
-    ApiContext api{*store,         committer,        c.domain,    keys.uid_key,
-                   keys.token_key, c.mailbox_bounce, c.transport, [&outbound] { outbound.poke(); }};
+    ApiContext api{*store,         committer,
+                   c.domain,       keys.uid_key,
+                   keys.token_key, c.mailbox_bounce,
+                   c.transport,    [&outbound] { outbound.poke(); },
+                   &pipeline,      static_cast<std::size_t>(c.smtp_max_message_size)};
     http::Router router;
     add_api_routes(router, api);
     http::Server http_server(io, http_options(c),

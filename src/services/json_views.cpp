@@ -80,6 +80,7 @@ nlohmann::json inbound_json(const store::InboundRecord& r) {
                         {"mailbox", r.mailbox},
                         {"rcpt", r.rcpt},
                         {"mail_from", r.mail_from},
+                        {"remote", r.remote},
                         {"from", r.from_address},
                         {"subject", r.subject},
                         {"message_id", r.message_id},

@@ -144,6 +144,7 @@ struct EventFilter {
 struct InboundFilter {
     std::string status;  // empty = all
     std::size_t limit = 50;
+    std::int64_t before = 0;  // only ids below this one (the next page); 0 = from the newest
 };
 
 }  // namespace cis::store

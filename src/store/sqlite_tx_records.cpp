@@ -145,9 +145,9 @@ std::optional<std::string> SqliteTx::inbound_raw(std::int64_t id) {
 }
 
 std::vector<InboundRecord> SqliteTx::list_inbound(const InboundFilter& f) {
-    auto s =
-        db_.prepare(CIS_INBOUND_SELECT("WHERE (?1 = '' OR status = ?1) ORDER BY id DESC LIMIT ?2"));
-    s.bind(1, f.status).bind(2, static_cast<std::int64_t>(f.limit));
+    auto s = db_.prepare(CIS_INBOUND_SELECT(
+        "WHERE (?1 = '' OR status = ?1) AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?2"));
+    s.bind(1, f.status).bind(2, static_cast<std::int64_t>(f.limit)).bind(3, f.before);
     std::vector<InboundRecord> out;
     while (s.step()) out.push_back(read_inbound(s));
     return out;

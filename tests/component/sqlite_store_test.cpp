@@ -118,6 +118,35 @@ TEST_F(SqliteStoreTest, InboundKeepsRawBytesExactly) {
     });
 }
 
+TEST_F(SqliteStoreTest, InboundListsNewestFirstAndPagesBeforeAnId) {
+    std::vector<std::int64_t> ids;
+    store_->write([&](Tx& tx) {
+        for (int i = 0; i < 5; ++i) {
+            InboundRecord r;
+            r.channel = "http";
+            r.mailbox = "create";
+            r.rcpt = "create@x";
+            r.sha256 = "x";
+            ids.push_back(tx.insert_inbound(r, "From: a@b.c\r\n\r\n"));
+            r.id = ids.back();
+            r.status = i % 2 ? "created" : "rejected";
+            tx.set_inbound_outcome(r);
+        }
+    });
+    const auto page = [&](const std::string& status, std::size_t limit, std::int64_t before) {
+        std::vector<std::int64_t> out;
+        store_->read([&](Tx& tx) {
+            for (const auto& r : tx.list_inbound(InboundFilter{status, limit, before}))
+                out.push_back(r.id);
+        });
+        return out;
+    };
+    EXPECT_EQ(page("", 2, 0), (std::vector<std::int64_t>{ids[4], ids[3]}));
+    EXPECT_EQ(page("", 2, ids[3]), (std::vector<std::int64_t>{ids[2], ids[1]}));
+    EXPECT_EQ(page("", 2, ids[1]), (std::vector<std::int64_t>{ids[0]}));
+    EXPECT_EQ(page("created", 10, ids[3]), (std::vector<std::int64_t>{ids[1]}));
+}
+
 TEST_F(SqliteStoreTest, TwoStoresOnOneFileSerialiseTheirWriters) {
     // As `cis ingest` and `cis serve` do: separate connections, one database.
     auto second = open_sqlite({db_path()});

@@ -31,6 +31,10 @@ def free_port():
         return s.getsockname()[1]
 
 
+class PortTaken(Exception):
+    pass
+
+
 class Cis:
     def __init__(self, data_dir, **env):
         self.data_dir = str(data_dir)
@@ -51,12 +55,28 @@ class Cis:
     # --- process -------------------------------------------------------------------
     def start(self):
         pathlib.Path(self.data_dir).mkdir(parents=True, exist_ok=True)
+        # A port found free may be taken by a parallel test before cis binds it: then the
+        # start is retried on other ports.
+        for attempt in range(5):
+            try:
+                return self._start_once()
+            except PortTaken:
+                self.smtp_port, self.http_port = free_port(), free_port()
+                self.env["CIS_SMTP_LISTEN"] = f"127.0.0.1:{self.smtp_port}"
+                self.env["CIS_HTTP_LISTEN"] = f"127.0.0.1:{self.http_port}"
+        raise RuntimeError(f"cis serve found no free port in 5 attempts: {self.log_text()}")
+
+    def _start_once(self):
         self.log = open(self.log_path, "ab")  # restarts append: the whole story stays readable
+        log_start = self.log_path.stat().st_size
         self.proc = subprocess.Popen([CIS_BIN, "serve"], env=self.env, stdout=self.log,
                                      stderr=subprocess.STDOUT)
         deadline = time.time() + 20
         while time.time() < deadline:
             if self.proc.poll() is not None:
+                self.log.close()
+                if "Address already in use" in self.log_path.read_text(errors="replace")[log_start:]:
+                    raise PortTaken()
                 raise RuntimeError(f"cis serve exited with {self.proc.returncode}: {self.log_text()}")
             try:
                 with socket.create_connection(("127.0.0.1", self.smtp_port), timeout=1) as s:
@@ -135,20 +155,28 @@ class Cis:
         return out
 
     # --- HTTP ----------------------------------------------------------------------
-    def api(self, method, path, key=None, body=None, raw=False):
-        """Calls the HTTP API; returns (status, parsed JSON or raw bytes)."""
+    def api(self, method, path, key=None, body=None, raw=False, headers=None, response=None):
+        """Calls the HTTP API; returns (status, parsed JSON or raw bytes). `headers` are
+        added (a Content-Type there replaces the JSON one); `response`, a dict, receives
+        the response's header fields."""
         data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
         req = urllib.request.Request(f"http://127.0.0.1:{self.http_port}{path}", data=data, method=method)
         if key:
             req.add_header("X-API-Key", key)
         if data is not None:
             req.add_header("Content-Type", "application/json")
+        for name, value in (headers or {}).items():
+            req.add_header(name, value)
         try:
             with urllib.request.urlopen(req, timeout=30) as r:
                 payload = r.read()
+                if response is not None:
+                    response.update(r.headers.items())
                 return r.status, payload if raw else json.loads(payload or b"null")
         except urllib.error.HTTPError as e:
             payload = e.read()
+            if response is not None:
+                response.update(e.headers.items())
             return e.code, payload if raw else json.loads(payload or b"null")
 
     def wait_for(self, predicate, timeout=30, what="condition"):
