@@ -96,8 +96,17 @@ void append_encoded_words(std::string& out, std::string_view text, std::size_t u
         const std::size_t room = kMaxHeaderLine > overhead + 8 ? kMaxHeaderLine - overhead : 8;
         std::size_t take = std::min(rest.size(), room / 4 * 3);
         // Never split a character between two words (RFC 2047 §5); `clean` is valid UTF-8.
-        while (take < rest.size() && (static_cast<unsigned char>(rest[take]) & 0xC0) == 0x80)
-            --take;
+        const auto boundary = [&](std::size_t n) {
+            return n >= rest.size() || (static_cast<unsigned char>(rest[n]) & 0xC0) != 0x80;
+        };
+        while (!boundary(take)) --take;
+        // A word that is not the last holds a multiple of 3 bytes, so it needs no base64
+        // padding: GMime joins adjacent words before decoding them and stops at a '='.
+        if (take < rest.size()) {
+            std::size_t even = take;
+            while (even > 0 && (even % 3 != 0 || !boundary(even))) --even;
+            if (even > 0) take = even;
+        }
         out += kWordStart;
         const std::size_t at = out.size();
         out.resize(at + base64_size(take));

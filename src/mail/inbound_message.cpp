@@ -188,6 +188,13 @@ InboundMessage parse_inbound(std::string_view raw) {
     msg.subject = sanitize_utf8(str(g_mime_message_get_subject(m.get())));
     msg.message_id = sanitize_utf8(str(g_mime_message_get_message_id(m.get())));
     if (GDateTime* date = g_mime_message_get_date(m.get())) msg.date = g_date_time_to_unix(date);
+    const auto header = [&](const char* name) {
+        return sanitize_utf8(str(g_mime_object_get_header(GMIME_OBJECT(m.get()), name)));
+    };
+    msg.auto_submitted = header("Auto-Submitted");
+    msg.x_autoreply = header("X-Autoreply");
+    msg.x_autorespond = header("X-Autorespond");
+    msg.precedence = header("Precedence");
 
     Walker w{msg, {}, {}, 0};
     w.walk(g_mime_message_get_mime_part(m.get()), false);

@@ -21,6 +21,9 @@ struct InboundMessage {
     std::string subject;  // decoded to UTF-8
     std::string message_id;
     std::int64_t date = 0;  // Date: header as epoch seconds, 0 when missing or invalid
+    // Headers that mark automatic mail (RFC 3834 and older conventions), as written, ""
+    // when absent: for itip::detect_auto_reply.
+    std::string auto_submitted, x_autoreply, x_autorespond, precedence;
     std::vector<CalendarPart> calendars;   // distinct calendars, inline ones first
     bool has_tnef = false;                 // a winmail.dat / application/ms-tnef part
     std::vector<std::string> attachments;  // names of other attachments, for explanations

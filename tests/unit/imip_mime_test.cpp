@@ -4,6 +4,7 @@
 #include <string>
 
 #include "imip/mime_text.hpp"
+#include "mail/inbound_message.hpp"
 
 using namespace cis::imip;
 
@@ -118,6 +119,30 @@ TEST(Unstructured, AsciiFoldsAtSpacesOthersAreEncoded) {
     out.clear();
     append_unstructured(out, "=?x?= is not a word", 9);
     EXPECT_TRUE(out.starts_with("=?UTF-8?B?"));
+}
+
+// Found by the reply builder's tests: GMime joins adjacent encoded words before decoding,
+// so a '=' pad inside the joined text cut the subject short ("Öl & " then nothing).
+TEST(Unstructured, WordsBeforeTheLastNeedNoPaddingAndGmimeReadsThemWhole) {
+    for (const std::string& subject :
+         {std::string("Maybe: Größenplanung: Äpfel, Öl & Übermut; ein sehr langer Titel"),
+          std::string("Accepted: Größenplanung: Äpfel, Öl & Übermut; ein sehr langer Titel"),
+          std::string("Tentative: ") + std::string(30, 'x') + "東京 Ä ö 🎉 " +
+              std::string(50, 'y')}) {
+        std::string out = "Subject: ";
+        append_unstructured(out, subject, 9);
+        for (std::size_t at = out.find("=?UTF-8?B?"); at != std::string::npos;
+             at = out.find("=?UTF-8?B?", at + 1)) {
+            const auto end = out.find("?=", at + 10);
+            const bool last = out.find("=?UTF-8?B?", end) == std::string::npos;
+            if (!last) {
+                EXPECT_NE(out[end - 1], '=') << out;
+            }
+        }
+        const auto msg =
+            cis::mail::parse_inbound("From: a@example.org\r\n" + out + "\r\n\r\nbody\r\n");
+        EXPECT_EQ(msg.subject, subject);
+    }
 }
 
 TEST(Date, Rfc5322InUtc) {
