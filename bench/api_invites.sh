@@ -2,11 +2,12 @@
 # Outbound throughput: N invitations requested through the HTTP API (wrk, 2 threads,
 # 64 connections) and delivered to Postfix's smtp-sink on loopback. Reports the API's
 # accept rate and the end-to-end rate: requests until the last message is handed over.
-# Usage: bench/api_invites.sh BUILD_DIR N [connections to the relay]
+# Usage: bench/api_invites.sh BUILD_DIR N [connections to the relay] [dkim: off|rsa|ed25519]
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 n=${2:-20000}
 relay_connections=${3:-8}
+dkim=${4:-off}
 root=$(cd "$(dirname "$0")/.." && pwd)
 command -v smtp-sink >/dev/null || PATH=$PATH:/usr/sbin
 for tool in smtp-sink wrk sqlite3; do
@@ -25,6 +26,11 @@ export CIS_DATA_DIR="$work/data" CIS_DOMAIN=bench.test CIS_LOG_LEVEL=warn
 export CIS_SMTP_LISTEN=127.0.0.1:$smtp_port CIS_HTTP_LISTEN=127.0.0.1:$http_port
 export CIS_INBOUND_REQUIRE_DKIM=false CIS_OUTBOUND_TRANSPORT=smtp CIS_OUTBOUND_RELAY_TLS=off
 export CIS_OUTBOUND_RELAY_PORT=$sink_port CIS_OUTBOUND_RELAY_CONNECTIONS=$relay_connections
+if [[ $dkim != off ]]; then  # every outgoing message signed with a fresh key
+  if [[ $dkim == rsa ]]; then openssl genrsa -out "$work/dkim.pem" 2048 2>/dev/null
+  else openssl genpkey -algorithm ed25519 -out "$work/dkim.pem"; fi
+  export CIS_OUTBOUND_DKIM_SIGN=true CIS_OUTBOUND_DKIM_KEY="$work/dkim.pem" CIS_OUTBOUND_DKIM_SELECTOR=bench
+fi
 "$build/cis" organizer add org@example.org --name "Bench Organizer" >/dev/null
 /usr/bin/python3 -c "
 import sys; sys.path.insert(0, '$root/tests/e2e'); from cis_harness import make_invite
@@ -63,7 +69,7 @@ sent=$(sqlite3 "$work/data/cis.sqlite3" "select count(*) from outbox where kind=
 /usr/bin/python3 - "$start" "$api_end" "$end" "$queued" "$sent" <<PY
 import sys
 start, api_end, end, queued, sent = map(float, sys.argv[1:])
-print(f"api invites: queued={int(queued)} in {api_end-start:.2f}s ({queued/(api_end-start):.0f}/s accepted); "
+print(f"api invites (DKIM $dkim): queued={int(queued)} in {api_end-start:.2f}s ({queued/(api_end-start):.0f}/s accepted); "
       f"delivered={int(sent)} to smtp-sink in {end-start:.2f}s end to end ({sent/(end-start):.0f}/s)")
 PY
 grep -E "Requests/sec|99%|Non-2xx" "$work/wrk.txt" | sed 's/^/  wrk: /'

@@ -6,6 +6,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$here/smtp_intake.sh" "$build" 20000 32 off
 "$here/smtp_intake.sh" "$build" 20000 32 on
 "$here/api_invites.sh" "$build" 20000 8
+"$here/api_invites.sh" "$build" 20000 8 rsa
 if [[ -x "$build/bench/intake_bench" ]]; then
   "$build/bench/intake_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+fi
+if [[ -x "$build/bench/dkim_bench" ]]; then
+  "$build/bench/dkim_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 fi

@@ -81,7 +81,7 @@ const std::vector<Binding>& bindings() {
         {"outbound", "dkim_sign", &Config::dkim_sign, "sign outgoing mail with DKIM"},
         {"outbound", "dkim_selector", &Config::dkim_selector, "DKIM selector (s=)"},
         {"outbound", "dkim_key", &Config::dkim_sign_key,
-         "PEM RSA private key file for DKIM signing"},
+         "PEM private key file for DKIM signing: RSA (rsa-sha256) or Ed25519 (ed25519-sha256)"},
         {"log", "level", &Config::log_level, "trace, debug, info, warn, error"},
     };
     return list;

@@ -21,7 +21,7 @@ services::Signer make_signer(const Config& c) {
     if (!c.dkim_sign) return {};
     if (c.dkim_sign_key.empty())
         throw ConfigError(
-            "[outbound] dkim_sign needs dkim_key: the PEM file of the RSA private key");
+            "[outbound] dkim_sign needs dkim_key: the PEM private key file (RSA or Ed25519)");
     std::ifstream in(c.dkim_sign_key);
     if (!in) throw ConfigError("cannot read the DKIM key " + c.dkim_sign_key);
     std::ostringstream pem;

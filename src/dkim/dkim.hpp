@@ -1,9 +1,11 @@
 #pragma once
-// DKIM (RFC 6376) on libopendkim: verification of inbound mail with relaxed (DMARC-style)
-// alignment against the From: domain, and signing of outbound mail.
+// DKIM (RFC 6376): verification of inbound mail on libopendkim, with relaxed (DMARC-style)
+// alignment against the From: domain; signing of outbound mail directly on OpenSSL 3
+// (signer.cpp says why: libopendkim parses the private key again for every message).
 //
 // Messages are passed as received/sent: RFC 5322 text with SMTP dot-stuffing already removed.
-// Lines should end in CRLF; bare LF is tolerated (converted to CRLF before hashing).
+// Lines should end in CRLF; bare LF is tolerated (converted to CRLF before hashing; the signer
+// also takes a bare CR as a line break, as the relay client sends it).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -64,9 +66,11 @@ inline const std::vector<std::string>& default_signed_headers() {
 }
 
 struct SignerOptions {
-    std::string domain{};           // d=
-    std::string selector{};         // s=
-    std::string private_key_pem{};  // RSA private key, PEM (PKCS#1 or PKCS#8); RSA-SHA256 is used
+    std::string domain{};    // d=
+    std::string selector{};  // s=
+    // Unencrypted PEM private key (PKCS#1 or PKCS#8): RSA of at least 1024 bits (2048 advised)
+    // signs rsa-sha256; Ed25519 signs ed25519-sha256 (RFC 8463; not every receiver checks it).
+    std::string private_key_pem{};
     // Fields to sign; empty = default_signed_headers(). From is always signed. Each listed
     // field is also over-signed (named once more in h= than present), so a field added after
     // signing, such as a second From:, breaks the signature.
@@ -75,18 +79,22 @@ struct SignerOptions {
     std::int64_t expire_after = 0;  // seconds; x= = t= + expire_after; 0 = no x=
 };
 
-// Relaxed/relaxed RSA-SHA256 signatures. Usable from several threads at once.
+// Relaxed/relaxed rsa-sha256 (or ed25519-sha256) signatures. The key is parsed once, here;
+// signature_header() only reads it and uses a signing context of its own per call, so one
+// Signer may be used from several threads at once.
 class Signer {
   public:
-    // Signs a probe message, so a bad key or name fails here (std::invalid_argument) rather
-    // than on the first real message.
+    // Parses the key and signs and verifies a probe message, so a bad key (not PEM, encrypted,
+    // another type, too short, damaged) or name fails here with std::invalid_argument saying
+    // what is wrong, rather than on the first real message.
     explicit Signer(SignerOptions opts);
     ~Signer();
     Signer(Signer&&) noexcept;
     Signer& operator=(Signer&&) noexcept;
 
-    // "DKIM-Signature: ...\r\n", folded with CRLF, to prepend to raw_message unchanged.
-    // Throws std::runtime_error when the message cannot be signed (e.g. it has no From:).
+    // "DKIM-Signature: ...\r\n", folded with CRLF into lines of at most 78 characters, to
+    // prepend to raw_message unchanged. Throws std::runtime_error when the message cannot be
+    // signed (it has no From:, or a header line that is not a field).
     std::string signature_header(std::string_view raw_message) const;
 
   private:
