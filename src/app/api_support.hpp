@@ -20,6 +20,14 @@ using http::Request;
 using http::Respond;
 using Params = http::Router::Params;
 
+using Handler = void (*)(ApiContext&, const Request&, const Params&, Respond);
+// A router entry for a route function that takes the API context first.
+inline http::Router::Route bind(ApiContext& ctx, Handler fn) {
+    return [&ctx, fn](const Request& req, const Params& p, Respond respond) {
+        fn(ctx, req, p, std::move(respond));
+    };
+}
+
 // The key presented in X-API-Key, or nullopt after answering 401.
 std::optional<store::ApiKey> caller(ApiContext& ctx, const Request& req, const Respond& respond);
 // True for an admin key; otherwise answers 403.

@@ -91,6 +91,7 @@ void invite_state(ApiContext& ctx, const Request& req, const Params& p, Respond 
     std::optional<store::Invitee> inv;
     std::optional<store::OutboxMessage> job;
     std::vector<store::DeliveryAttempt> attempts;
+    std::vector<store::ReplyRecord> replies;
     std::string email = p.at("email");
     for (char& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     ctx.store.read([&](store::Tx& tx) {
@@ -100,6 +101,7 @@ void invite_state(ApiContext& ctx, const Request& req, const Params& p, Respond 
         if (!inv) return;
         job = tx.latest_outbox_for_invitee(inv->id);
         if (job) attempts = tx.attempts_for(job->id);
+        replies = tx.replies_of(inv->id);
     });
     if (!event)
         return respond(json_error(404, "event_not_found", "no event with id " + p.at("id")));
@@ -119,41 +121,26 @@ void invite_state(ApiContext& ctx, const Request& req, const Params& p, Respond 
     for (const auto& a : attempts)
         list.push_back({{"at", rfc3339_utc(a.at)}, {"result", a.result}, {"reply", a.reply}});
     j["attempts"] = list;
+    j["answer"] = {
+        {"status", inv->status},
+        {"partstat", inv->partstat},
+        {"client", inv->client},
+        {"responded_at",
+         inv->responded_at ? nlohmann::json(rfc3339_utc(*inv->responded_at)) : nlohmann::json()}};
+    if (inv->forwarded_from) j["forwarded_from"] = *inv->forwarded_from;
+    auto history = nlohmann::json::array();  // every answer received, oldest first
+    for (const auto& r : replies)
+        history.push_back({{"method", r.method},
+                           {"partstat", r.partstat},
+                           {"status", r.status},
+                           {"client", r.client},
+                           {"recurrence_id", r.recurrence_id},
+                           {"attendee", r.attendee},
+                           {"applied", r.applied},
+                           {"note", r.note},
+                           {"received_at", rfc3339_utc(r.received_at)}});
+    j["history"] = history;
     respond(json_response(200, j));
-}
-
-void sandbox_list(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
-    auto key = caller(ctx, req, respond);
-    if (!key || !api::is_admin(*key, respond)) return;
-    std::size_t limit = 100;
-    if (auto l = query(req, "limit"); !l.empty())
-        limit = std::clamp<std::size_t>(std::strtoul(l.c_str(), nullptr, 10), 1, 10000);
-    std::vector<store::SandboxMessage> list;
-    ctx.store.read([&](store::Tx& tx) { list = tx.list_sandbox(limit); });
-    auto messages = nlohmann::json::array();
-    for (const auto& m : list)
-        messages.push_back(
-            {{"id", m.id},
-             {"from", m.from},
-             {"to", m.to},
-             {"subject", m.subject},
-             {"kind", m.kind},
-             {"event_id", m.event_id.empty() ? nlohmann::json() : nlohmann::json(m.event_id)},
-             {"created_at", rfc3339_utc(m.created_at)}});
-    respond(json_response(200, {{"messages", messages}}));
-}
-
-void sandbox_message(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
-    auto key = caller(ctx, req, respond);
-    if (!key || !api::is_admin(*key, respond)) return;
-    std::optional<store::SandboxMessage> m;
-    const std::int64_t id = std::strtoll(p.at("id").c_str(), nullptr, 10);
-    ctx.store.read([&](store::Tx& tx) { m = tx.find_sandbox(id); });
-    if (!m) return respond(json_error(404, "not_found", "no sandbox message " + p.at("id")));
-    http::Response r;
-    r.content_type = "message/rfc822";
-    r.body = m->raw;
-    respond(std::move(r));
 }
 
 }  // namespace
@@ -172,16 +159,10 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
             respond(json_error(503, "not_ready", e.what()));
         }
     });
-    const auto bind = [&ctx](auto fn) {
-        return [&ctx, fn](const Request& req, const Params& p, Respond respond) {
-            fn(ctx, req, p, std::move(respond));
-        };
-    };
-    router.add("POST", "/event/{id}/invite", bind(invite));
-    router.add("GET", "/event/{id}/invite", bind(invite));
-    router.add("GET", "/event/{id}/invites/{email}", bind(invite_state));
-    router.add("GET", "/sandbox/messages", bind(sandbox_list));
-    router.add("GET", "/sandbox/messages/{id}", bind(sandbox_message));
+    router.add("POST", "/event/{id}/invite", api::bind(ctx, invite));
+    router.add("GET", "/event/{id}/invite", api::bind(ctx, invite));
+    router.add("GET", "/event/{id}/invites/{email}", api::bind(ctx, invite_state));
+    add_sandbox_routes(router, ctx);
     add_change_routes(router, ctx);
     add_inbound_routes(router, ctx);
 }

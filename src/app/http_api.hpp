@@ -30,6 +30,8 @@ struct ApiContext {
 void add_api_routes(http::Router& router, ApiContext& ctx);
 // The fan-out's routes (http_api_changes.cpp); add_api_routes() adds them.
 void add_change_routes(http::Router& router, ApiContext& ctx);
+// GET /sandbox/messages[/{id}], POST /sandbox/messages/{id}/reply (http_sandbox.cpp).
+void add_sandbox_routes(http::Router& router, ApiContext& ctx);
 // POST /inbound, GET /inbound, /inbound/{id}, /inbound/{id}/raw (http_inbound.cpp).
 void add_inbound_routes(http::Router& router, ApiContext& ctx);
 

@@ -167,15 +167,10 @@ void organizer_approval(ApiContext& ctx, const Request& req, const Params& p, Re
 }  // namespace
 
 void add_change_routes(http::Router& router, ApiContext& ctx) {
-    const auto bind = [&ctx](auto fn) {
-        return [&ctx, fn](const Request& req, const Params& p, Respond respond) {
-            fn(ctx, req, p, std::move(respond));
-        };
-    };
-    router.add("GET", "/event/{id}/changes", bind(event_changes));
-    router.add("PUT", "/event/{id}/approval", bind(event_approval));
-    router.add("PUT", "/organizer/{email}/approval", bind(organizer_approval));
-    router.add("GET", "/changes", bind(pending_changes));
+    router.add("GET", "/event/{id}/changes", api::bind(ctx, event_changes));
+    router.add("PUT", "/event/{id}/approval", api::bind(ctx, event_approval));
+    router.add("PUT", "/organizer/{email}/approval", api::bind(ctx, organizer_approval));
+    router.add("GET", "/changes", api::bind(ctx, pending_changes));
     router.add("POST", "/changes/{id}/approve",
                [&ctx](const Request& req, const Params& p, Respond respond) {
                    decide_change(ctx, req, p, std::move(respond), true);

@@ -27,6 +27,7 @@ services::IntakePolicy intake_policy(const Config& c, const services::Installati
     p.domain = c.domain;
     p.mailboxes = mailbox_names(c);
     p.fanout = services::FanOutSettings{c.domain, c.mailbox_bounce, keys.token_key, c.approval};
+    p.uid_key = keys.uid_key;
     p.require_dkim = c.require_dkim;
     p.accept_past_events = c.accept_past_events;
     p.default_event_limit = c.event_limit;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ical/parse_calendar.hpp"
+#include "ical/parse_reply.hpp"
 #include "mail/inbound_message.hpp"
 #include "services/fanout.hpp"
 #include "services/routing.hpp"
@@ -32,6 +33,7 @@ struct IntakePolicy {
     std::string public_url = "http://127.0.0.1:8080";  // for links in notifications
     std::string notification_local = "notification";
     FanOutSettings fanout;  // updates and cancels to the invitees
+    std::string uid_key;    // per-recipient UIDs (for attendees an invitation was forwarded to)
 };
 
 struct Delivery {
@@ -45,7 +47,8 @@ struct Prepared {
     Delivery delivery;
     Route route;
     mail::InboundMessage mail;
-    std::vector<ical::ParsedCalendar> calendars;  // one per distinct calendar part
+    std::vector<ical::ParsedCalendar> calendars;  // one per distinct calendar part (create@)
+    std::vector<ical::ParsedReply> replies;       // one per calendar part (rsvp@)
     bool dkim_checked = false;
     bool dkim_aligned = false;
     bool dkim_temporary = false;  // a key lookup failed for now: ask the sender to retry

@@ -8,6 +8,7 @@
 #include "services/ids.hpp"
 #include "services/intake.hpp"
 #include "services/intake_report.hpp"
+#include "services/reply_apply.hpp"
 
 namespace cis::services {
 
@@ -232,6 +233,19 @@ IntakeResult Application::run() {
         return result;
     };
 
+    if (p_.route.mailbox == Mailbox::Rsvp) {
+        const ReplyOutcome r = apply_replies(tx_, p_, policy_, rec_.id, now_);
+        rec_.status = r.status;
+        rec_.reason = r.reason;
+        rec_.event_ids = r.event_ids;
+        if (!r.details_json.empty()) rec_.details = r.details_json;
+        tx_.set_inbound_outcome(rec_);
+        result.status = r.status;
+        result.reason = r.reason;
+        result.event_ids = r.event_ids;
+        result.notified = r.work_queued;
+        return result;
+    }
     if (p_.route.mailbox != Mailbox::Create)
         return finish("stored",
                       fmt::format("kept for the {}@ processor, which this version does not run yet",

@@ -37,6 +37,10 @@ Prepared prepare(Delivery d, const Route& route, const dkim::Verifier& verifier,
             p.dkim_reason = result.reason;
         }
     }
+    // rsvp@: answers are authenticated by their per-recipient UID, not by DKIM (Google
+    // sends an attendee's answer from their address through its own servers, SPEC §3.3).
+    if (route.mailbox == Mailbox::Rsvp)
+        for (const auto& part : p.mail.calendars) p.replies.push_back(ical::parse_reply(part.text));
     p.delivery = std::move(d);
     return p;
 }

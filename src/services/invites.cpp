@@ -30,6 +30,8 @@ std::string clean_name(std::string_view name) {
     return out;
 }
 
+}  // namespace
+
 std::int64_t queue_invitation(store::Tx& tx, const store::Invitee& inv, const std::string& kind,
                               std::int64_t sequence, const InviteContext& c) {
     store::OutboxMessage m;
@@ -42,8 +44,6 @@ std::int64_t queue_invitation(store::Tx& tx, const store::Invitee& inv, const st
     m.next_attempt_at = m.created_at = c.now;
     return tx.enqueue(m);
 }
-
-}  // namespace
 
 bool valid_origin(std::string_view origin) {
     if (origin.empty() || origin.size() > 64) return false;

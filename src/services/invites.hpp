@@ -32,6 +32,11 @@ struct InviteOutcome {
 
 InviteOutcome request_invite(store::Tx& tx, const InviteRequest& r, const InviteContext& c);
 
+// Queues a calendar message of `kind` (invite, resend) to an existing invitee; the worker
+// renders it from the event as it is then. Returns the outbox id.
+std::int64_t queue_invitation(store::Tx& tx, const store::Invitee& inv, const std::string& kind,
+                              std::int64_t sequence, const InviteContext& c);
+
 // bounce+<token>@domain: the token names the invitee and is signed, so a bounce
 // leads back to the invitation and cannot be forged.
 std::string bounce_token(std::string_view token_key, std::int64_t invitee_id);

@@ -212,7 +212,7 @@ CREATE TABLE settings (                       -- installation secrets and switch
     value               TEXT NOT NULL
 );
 )SQL"},
-        {2, "fan-out of event versions: what each change sends, its approval and progress",
+        {2, "fan-out of event versions (what each sends, approval, progress); reply details",
          R"SQL(
 ALTER TABLE event_changes ADD COLUMN kind TEXT NOT NULL DEFAULT '';         -- update / cancel / ''
 ALTER TABLE event_changes ADD COLUMN occurrences TEXT NOT NULL DEFAULT '[]'; -- cancelled instances
@@ -220,6 +220,9 @@ ALTER TABLE event_changes ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;     -- m
 ALTER TABLE event_changes ADD COLUMN decided_at INTEGER;
 ALTER TABLE event_changes ADD COLUMN decided_by TEXT NOT NULL DEFAULT '';
 CREATE INDEX event_changes_by_approval ON event_changes (approval, fanout, id);
+ALTER TABLE replies ADD COLUMN attendee TEXT NOT NULL DEFAULT '';   -- the address that answered
+ALTER TABLE replies ADD COLUMN applied INTEGER NOT NULL DEFAULT 1;  -- 0: older than the answer kept
+ALTER TABLE replies ADD COLUMN note TEXT NOT NULL DEFAULT '';       -- how it was matched, COUNTER times
 )SQL"},
     };
     return list;

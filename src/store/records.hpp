@@ -127,6 +127,22 @@ struct Invitee {
     std::string last_error;
     std::int64_t invited_at = 0;
     std::optional<std::int64_t> responded_at, sent_at;
+    // The version of the answer kept (RFC 5546 §2.1.5): an older reply never replaces it.
+    std::optional<std::int64_t> reply_sequence, reply_dtstamp;
+};
+
+// One answer received from an invitee, kept whether or not it changed their status.
+struct ReplyRecord {
+    std::int64_t id = 0, invitee_id = 0;
+    std::string recurrence_id;     // "" = the whole event
+    std::string method = "REPLY";  // REPLY / COUNTER / REFRESH
+    std::string partstat, status, client, prodid;
+    std::string attendee;  // the address that answered
+    std::int64_t sequence = 0, dtstamp = 0;
+    bool applied = true;  // false: older than the answer already kept
+    std::string note;     // how the attendee was matched; a COUNTER's proposed time
+    std::optional<std::int64_t> inbound_id;
+    std::int64_t received_at = 0;
 };
 
 struct SandboxMessage {

@@ -61,7 +61,11 @@ class SqliteTx final : public Tx {
     std::optional<Invitee> find_invitee(const std::string& event_id,
                                         const std::string& email) override;
     std::optional<Invitee> find_invitee_by_id(std::int64_t id) override;
+    std::optional<Invitee> find_invitee_by_uid(const std::string& uid) override;
     std::int64_t insert_invitee(const Invitee& i) override;
+    void set_invitee_answer(const Invitee& i) override;
+    std::int64_t insert_reply(const ReplyRecord& r) override;
+    std::vector<ReplyRecord> replies_of(std::int64_t invitee_id) override;
     void set_invitee_delivery(std::int64_t id, const std::string& delivery,
                               const std::string& error,
                               std::optional<std::int64_t> sent_at) override;

@@ -54,7 +54,8 @@ bool SqliteTx::revoke_api_key(const std::string& id, std::int64_t now) {
 namespace {
 #define CIS_INVITEE_SELECT(where)                                                        \
     ("SELECT id, event_id, email, name, origin, forwarded_from, uid, status, partstat, " \
-     "client, delivery, last_error, invited_at, responded_at, sent_at FROM invitees " where)
+     "client, delivery, last_error, invited_at, responded_at, sent_at, reply_sequence, " \
+     "reply_dtstamp FROM invitees " where)
 
 Invitee read_invitee(const Statement& s) {
     Invitee i;
@@ -73,6 +74,8 @@ Invitee read_invitee(const Statement& s) {
     i.invited_at = s.i64(12);
     i.responded_at = s.opt_i64(13);
     i.sent_at = s.opt_i64(14);
+    i.reply_sequence = s.opt_i64(15);
+    i.reply_dtstamp = s.opt_i64(16);
     return i;
 }
 }  // namespace
@@ -90,6 +93,62 @@ std::optional<Invitee> SqliteTx::find_invitee_by_id(std::int64_t id) {
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return read_invitee(s);
+}
+
+std::optional<Invitee> SqliteTx::find_invitee_by_uid(const std::string& uid) {
+    auto s = db_.prepare(CIS_INVITEE_SELECT("WHERE uid = ?"));
+    s.bind(1, uid);
+    if (!s.step()) return std::nullopt;
+    return read_invitee(s);
+}
+
+void SqliteTx::set_invitee_answer(const Invitee& i) {
+    auto s = db_.prepare(
+        "UPDATE invitees SET status = ?, partstat = ?, client = ?, reply_sequence = ?, "
+        "reply_dtstamp = ?, responded_at = ? WHERE id = ?");
+    s.bind(1, i.status).bind(2, i.partstat).bind(3, i.client).bind(4, i.reply_sequence);
+    s.bind(5, i.reply_dtstamp).bind(6, i.responded_at).bind(7, i.id).run();
+}
+
+std::int64_t SqliteTx::insert_reply(const ReplyRecord& r) {
+    auto s = db_.prepare(
+        "INSERT INTO replies (invitee_id, recurrence_id, partstat, status, client, prodid, "
+        "sequence, dtstamp, method, inbound_id, received_at, attendee, applied, note) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.bind(1, r.invitee_id).bind(2, r.recurrence_id).bind(3, r.partstat).bind(4, r.status);
+    s.bind(5, r.client).bind(6, r.prodid).bind(7, r.sequence).bind(8, r.dtstamp);
+    s.bind(9, r.method).bind(10, r.inbound_id).bind(11, r.received_at).bind(12, r.attendee);
+    s.bind(13, r.applied).bind(14, r.note).run();
+    return db_.last_insert_id();
+}
+
+std::vector<ReplyRecord> SqliteTx::replies_of(std::int64_t invitee_id) {
+    auto s = db_.prepare(
+        "SELECT id, invitee_id, recurrence_id, method, partstat, status, client, prodid, "
+        "attendee, sequence, dtstamp, applied, note, inbound_id, received_at FROM replies "
+        "WHERE invitee_id = ? ORDER BY received_at, id");
+    s.bind(1, invitee_id);
+    std::vector<ReplyRecord> out;
+    while (s.step()) {
+        ReplyRecord r;
+        r.id = s.i64(0);
+        r.invitee_id = s.i64(1);
+        r.recurrence_id = s.text(2);
+        r.method = s.text(3);
+        r.partstat = s.text(4);
+        r.status = s.text(5);
+        r.client = s.text(6);
+        r.prodid = s.text(7);
+        r.attendee = s.text(8);
+        r.sequence = s.i64(9);
+        r.dtstamp = s.i64(10);
+        r.applied = s.i64(11) != 0;
+        r.note = s.text(12);
+        r.inbound_id = s.opt_i64(13);
+        r.received_at = s.i64(14);
+        out.push_back(std::move(r));
+    }
+    return out;
 }
 
 std::int64_t SqliteTx::insert_invitee(const Invitee& i) {

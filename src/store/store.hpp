@@ -92,7 +92,12 @@ class Tx {
     virtual std::optional<Invitee> find_invitee(const std::string& event_id,
                                                 const std::string& email) = 0;
     virtual std::optional<Invitee> find_invitee_by_id(std::int64_t id) = 0;
+    virtual std::optional<Invitee> find_invitee_by_uid(const std::string& uid) = 0;
     virtual std::int64_t insert_invitee(const Invitee& i) = 0;
+    // Stores status, partstat, client, reply_sequence, reply_dtstamp and responded_at.
+    virtual void set_invitee_answer(const Invitee& i) = 0;
+    virtual std::int64_t insert_reply(const ReplyRecord& r) = 0;
+    virtual std::vector<ReplyRecord> replies_of(std::int64_t invitee_id) = 0;  // oldest first
     virtual void set_invitee_delivery(std::int64_t id, const std::string& delivery,
                                       const std::string& error,
                                       std::optional<std::int64_t> sent_at) = 0;

@@ -191,3 +191,57 @@ def test_sigkill_mid_fanout_then_restart_sends_each_version_once(tmp_path, relay
         assert counts["org@example.org"] == 2
     finally:
         cis.stop()
+
+
+def test_the_whole_life_of_an_event_through_smtp_and_a_relay(tmp_path, relay, corpus):
+    """The Outcome of issue 4 with nothing simulated: the organizer's calendar mail and the
+    attendees' answers (real Google, Outlook and Apple replies from the corpus, rewritten to
+    answer the invitations the relay received) come in through the SMTP listener; every
+    version goes out through the relay, which counts the copies."""
+    import email as email_lib
+    import email.policy
+    from cis_harness import DOMAIN
+    from test_replies import rewrite
+
+    port, record = relay
+    cis = relay_cis(tmp_path, port).start()
+    try:
+        cis.create_event(uid="u-story")
+        event = cis.events()[0]
+        guests = {"ann@example.org": ("google-reply-accepted.ics", "yes", "google"),
+                  "bob@example.org": ("outlook-mac2011-reply-declined.eml", "no", "microsoft"),
+                  "cid@example.org": ("apple-ios-reply-tentative.eml", "maybe", "apple")}
+        for who in guests:
+            invite(cis, event["id"], who)
+        cis.wait_for(lambda: all(received(record)[w] == 1 for w in guests), what="the invitations")
+        for line in record.read_text().splitlines():
+            got = json.loads(line)
+            if got.get("event") != "message" or got["rcpts"][0] not in guests:
+                continue
+            who = got["rcpts"][0]
+            msg = email_lib.message_from_bytes(bytes.fromhex(got["data_hex"]), policy=email.policy.default)
+            cal = next(p for p in msg.walk() if p.get_content_type() == "text/calendar")
+            uid = next(l for l in cal.get_content().splitlines() if l.startswith("UID:"))[4:].strip()
+            name = guests[who][0]
+            raw = rewrite((corpus / "replies" / name).read_bytes(), name.endswith(".ics"), uid, who)
+            code, reply = cis.send(raw, rcpt=f"rsvp@{DOMAIN}", mail_from=who)
+            assert code == 250, reply
+        for who, (_, status, family) in guests.items():
+            answer = state_of(cis, event["id"], who)["answer"]
+            assert (answer["status"], answer["client"]) == (status, family), who
+
+        code, reply = cis.send(make_invite("u-story", "org@example.org", sequence=1,
+                                           start="20300601T190000Z", end="20300601T210000Z"))
+        assert code == 250, reply
+        cis.wait_for(lambda: received(record)["ann@example.org"] == 2 and
+                     received(record)["cid@example.org"] == 2, what="the updates")
+        code, reply = cis.send(make_invite("u-story", "org@example.org", sequence=2, method="CANCEL"))
+        assert code == 250, reply
+        cis.wait_for(lambda: received(record)["bob@example.org"] == 2, what="the cancellations")
+        time.sleep(2)  # a second copy of anything would arrive now
+        counts = received(record)
+        assert counts["ann@example.org"] == 3, "invitation, update, cancellation"
+        assert counts["cid@example.org"] == 3, "invitation, update, cancellation"
+        assert counts["bob@example.org"] == 2, "invitation and cancellation: No gets no update"
+    finally:
+        cis.stop()
