@@ -4,10 +4,15 @@
 
 #include <unistd.h>
 #include <algorithm>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "app/relay_transport.hpp"
+#include "core/thread_name.hpp"
 #include "dkim/dkim.hpp"
 #include "services/invitation_renderer.hpp"
 #include "services/sandbox_transport.hpp"
@@ -42,6 +47,12 @@ services::Signer make_signer(const Config& c) {
 }  // namespace
 
 struct Outbound::Parts {
+    // The relay client's own io_context and thread: under a burst of API requests the
+    // HTTP sessions would otherwise keep the shared io threads busy and starve delivery.
+    // Declared first: the transport must go before the io_context it runs on.
+    boost::asio::io_context relay_io;
+    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard;
+    std::thread relay_thread;
     std::unique_ptr<services::Transport> transport;
     RelayTransport* relay = nullptr;  // the transport, when it is a relay (to close it)
     std::unique_ptr<services::OutboxWorker> worker;
@@ -92,10 +103,9 @@ std::unique_ptr<services::Transport> make_transport(const Config& c, boost::asio
 
 }  // namespace
 
-Outbound::Outbound(const Config& c, store::Store& store, boost::asio::io_context& io,
-                   const services::InstallationKeys& keys)
+Outbound::Outbound(const Config& c, store::Store& store, const services::InstallationKeys& keys)
     : parts_(std::make_unique<Parts>()) {
-    parts_->transport = make_transport(c, io, parts_->description);
+    parts_->transport = make_transport(c, parts_->relay_io, parts_->description);
     parts_->relay = dynamic_cast<RelayTransport*>(parts_->transport.get());
     services::WorkerOptions o;
     char host[256] = "host";
@@ -120,12 +130,21 @@ Outbound::~Outbound() {
 }
 
 void Outbound::start() {
+    if (parts_->relay) {
+        parts_->guard.emplace(boost::asio::make_work_guard(parts_->relay_io));
+        parts_->relay_thread = std::thread([this] {
+            name_this_thread("cis-relay");
+            parts_->relay_io.run();
+        });
+    }
     parts_->worker->start();
 }
 
 void Outbound::stop() {
     parts_->worker->stop();
     if (parts_->relay) parts_->relay->close();  // QUIT, so the io_context can wind down
+    parts_->guard.reset();
+    if (parts_->relay_thread.joinable()) parts_->relay_thread.join();
 }
 
 void Outbound::poke() {

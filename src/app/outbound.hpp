@@ -1,7 +1,6 @@
 #pragma once
 // The outbound side of `cis serve`: the transport chosen by configuration (sandbox or
 // an SMTP relay), the renderer of calendar messages, and the outbox worker.
-#include <boost/asio/io_context.hpp>
 #include <memory>
 #include <string>
 
@@ -13,8 +12,8 @@ namespace cis::app {
 
 class Outbound {
   public:
-    Outbound(const Config& c, store::Store& store, boost::asio::io_context& io,
-             const services::InstallationKeys& keys);
+    // A relay transport gets an io_context and a thread of its own ("cis-relay").
+    Outbound(const Config& c, store::Store& store, const services::InstallationKeys& keys);
     ~Outbound();
     void start();
     void stop();  // lets deliveries in flight finish, then closes the transport

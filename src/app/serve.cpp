@@ -86,7 +86,7 @@ int cmd_serve(const Config& c) {
     SmtpIntake intake(pipeline);
     smtp::Server smtp_server(io, smtp_options(c), intake);
 
-    Outbound outbound(c, *store, io, keys);
+    Outbound outbound(c, *store, keys);
     ApiContext api{*store,         committer,
                    c.domain,       keys.uid_key,
                    keys.token_key, c.mailbox_bounce,

@@ -190,7 +190,6 @@ bool OutboxWorker::round(const std::string& owner, bool recover) {
                 const auto& job = s.item.job;
                 store::OutboxOutcome out;
                 out.attempts = job.attempts + 1;
-                out.message = job.message.empty() ? s.item.message : std::string();
                 out.message_id = job.message_id;
                 if (!s.obsolete.empty()) {
                     out.state = "superseded";
@@ -221,6 +220,10 @@ bool OutboxWorker::round(const std::string& owner, bool recover) {
                             : reply;
                     invitee_state = "failed";
                 }
+                // A retry must send the same bytes: keep the rendered message for it. A
+                // message that left (or never will) needs no copy: writing 3 KB per
+                // invitation into the outbox was a good part of the delivery's cost.
+                if (out.state == "queued" && job.message.empty()) out.message = s.item.message;
                 if (!tx.finish_outbox(job.id, owner, out)) {
                     // Our lease ran out and another worker took the job over: its record
                     // stands (the commit mark kept us from sending a second copy).
