@@ -96,11 +96,7 @@ InvitationTemplate::InvitationTemplate(const TemplateInput& in)
     tail_ = fmt::format("--{}--\r\n", mixed);
 }
 
-void InvitationTemplate::append_headers(std::string& out, const Recipient& r) const {
-    out += "To: ";
-    append_mailbox(out, r.name, r.email, 4);
-    out += "\r\nMessage-ID: <";
-    const std::size_t id_at = out.size();
+void InvitationTemplate::append_message_id(std::string& out, const Recipient& r) const {
     if (!r.message_id_local.empty()) {
         append_id_safe(out, r.message_id_local);
     } else {
@@ -109,6 +105,20 @@ void InvitationTemplate::append_headers(std::string& out, const Recipient& r) co
     }
     out += '@';
     append_header_safe(out, message_id_domain_);
+}
+
+std::string InvitationTemplate::message_id(const Recipient& r) const {
+    std::string out;
+    append_message_id(out, r);
+    return out;
+}
+
+void InvitationTemplate::append_headers(std::string& out, const Recipient& r) const {
+    out += "To: ";
+    append_mailbox(out, r.name, r.email, 4);
+    out += "\r\nMessage-ID: <";
+    const std::size_t id_at = out.size();
+    append_message_id(out, r);
     out += ">\r\n";
     // Lines should stay within 78 characters (RFC 5322 §2.1.1): fold before the id.
     if (out.size() - id_at + 13 > 80) out.insert(id_at - 1, "\r\n ");

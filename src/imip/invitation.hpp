@@ -66,12 +66,15 @@ class InvitationTemplate {
     // The cheap part, once per recipient: the whole RFC 5322 message, CRLF line endings,
     // 7-bit. Thread-safe (const; per-thread scratch buffers).
     std::string render(const Recipient& r) const;
+    // The Message-ID render() writes for `r`, without angle brackets.
+    std::string message_id(const Recipient& r) const;
 
     const std::string& method() const { return calendar_.method(); }  // "REQUEST" / "CANCEL"
     const std::string& subject() const { return subject_; }           // UTF-8, unencoded
 
   private:
     void append_headers(std::string& out, const Recipient& r) const;
+    void append_message_id(std::string& out, const Recipient& r) const;
 
     CalendarTemplate calendar_;
     std::string head_;     // From, Subject, Date, MIME-Version, Reply-To

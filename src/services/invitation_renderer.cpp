@@ -98,7 +98,7 @@ Renderer invitation_renderer(const RenderSettings& s) {
                                         unsubscribe_token(s.token_key, invitee->id));
         // Each resend is a message of its own; the first invitation's id is derived.
         if (job.kind == "resend") r.message_id_local = fmt::format("resend.{}", job.id);
-        return Rendered{tmpl->render(r), ""};
+        return Rendered{tmpl->render(r), tmpl->message_id(r)};
     };
 }
 

@@ -103,6 +103,7 @@ nlohmann::json outbox_json(const store::OutboxMessage& m, bool with_message) {
                         {"event_id", text_or_null(m.event_id)},
                         {"env_from", m.env_from},
                         {"rcpt", m.rcpt},
+                        {"message_id", m.message_id},
                         {"state", m.state},
                         {"attempts", m.attempts},
                         {"last_error", m.last_error},
