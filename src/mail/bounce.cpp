@@ -4,6 +4,7 @@
 
 #include <exception>
 
+#include "itip/reply_rules.hpp"
 #include "mail/bounce_internal.hpp"
 
 namespace cis::mail {
@@ -110,22 +111,17 @@ bool bounce_subject(const std::string& subject) {
          "unzustellbar", "non remis", "no entregado"});
 }
 
-// Why the message is an auto-reply, or "" when it is not one.
+// Why the message is an automatic answer, or "" when it is not one: the same rule as
+// for rsvp@ (itip::detect_auto_reply), so both mailboxes agree on what an auto-reply is.
 std::string auto_reply_signal(const BounceParts& p) {
-    const std::string submitted = lower(field(p.headers, "auto-submitted"));
-    if (!submitted.empty() && !submitted.starts_with("no"))
-        return "Auto-Submitted: " + one_line(field(p.headers, "auto-submitted"), 60);
-    for (const char* h : {"X-Autoreply", "X-Autorespond", "X-Autoresponder"})
-        for (const Field& f : p.headers)
-            if (f.name == lower(h)) return h + (": " + one_line(f.value, 60));
-    if (lower(field(p.headers, "precedence")) == "auto_reply") return "Precedence: auto_reply";
-    const std::string s = lower(p.subject);
-    if (contains_any(s, {"out of office", "out of the office", "automatic reply", "auto reply",
-                         "autoreply", "auto-reply", "auto:", "autosvar", "abwesenheit",
-                         "automatische antwort", "réponse automatique", "respuesta automática",
-                         "risposta automatica", "vacation", "away from"}))
-        return "the subject \"" + one_line(p.subject, 120) + "\"";
-    return {};
+    itip::AutoReplyHeaders h;
+    h.subject = p.subject;
+    h.auto_submitted = field(p.headers, "auto-submitted");
+    h.x_autoreply = field(p.headers, "x-autoreply");
+    h.x_autorespond = field(p.headers, "x-autorespond");
+    h.precedence = field(p.headers, "precedence");
+    const itip::AutoReplyVerdict v = itip::detect_auto_reply(h);
+    return v.auto_reply ? one_line(v.reason, 200) : std::string();
 }
 
 BounceReport complaint(const BounceParts& p, const TextReading& text) {

@@ -12,8 +12,9 @@
 //     Gmail, Zoho, Exchange, Postfix and sendmail without MIME), recognised by their
 //     sender (MAILER-DAEMON, "Mail Delivery System"), X-Failed-Recipients, subject and
 //     wording;
-//  4. auto-replies (Auto-Submitted, X-Autoreply, Precedence: auto_reply, subjects like
-//     "Out of Office", "Automatic reply") and anything else            → NotABounce.
+//  4. auto-replies (itip::detect_auto_reply, as for rsvp@: Auto-Submitted, X-Autoreply,
+//     Precedence, subjects starting "Out of Office", "Automatic reply"...), read
+//     receipts and anything else                                      → NotABounce.
 //
 // Decision table for a delivery failure (first matching row wins). Hard means the
 // address is dead and may be suppressed; Soft means this message did not arrive, for
