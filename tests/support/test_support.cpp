@@ -16,8 +16,12 @@ std::filesystem::path corpus_dir() {
 }
 
 std::filesystem::path fixtures_dir() {
-    const char* dir = std::getenv("CIS_FIXTURES_DIR");
-    return dir ? std::filesystem::path(dir) : std::filesystem::path("tests/fixtures");
+    if (const char* dir = std::getenv("CIS_FIXTURES_DIR")) return dir;
+#ifdef CIS_FIXTURES_SOURCE_DIR
+    return CIS_FIXTURES_SOURCE_DIR;  // tests/CMakeLists.txt: the source tree's fixtures
+#else
+    return "tests/fixtures";
+#endif
 }
 
 std::string read_file(const std::filesystem::path& p) {
