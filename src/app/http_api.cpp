@@ -111,9 +111,12 @@ void invite_state(ApiContext& ctx, const Request& req, const Params& p, Respond 
     if (!inv)
         return respond(
             json_error(404, "invite_not_found", email + " was not invited to this event"));
-    auto j = invite_json(*inv, job ? job->state : inv->delivery);
+    // A bounce comes after the relay's 250: the invitee's record then says more than the job's.
+    const bool bounced = inv->delivery == "bounced";
+    auto j = invite_json(*inv, job && !bounced ? job->state : inv->delivery);
     j["sent_at"] = inv->sent_at ? nlohmann::json(rfc3339_utc(*inv->sent_at)) : nlohmann::json();
-    j["last_error"] = job ? job->last_error : inv->last_error;
+    j["last_error"] =
+        job && !bounced && inv->last_error.empty() ? job->last_error : inv->last_error;
     j["next_attempt_at"] = job && job->state == "queued"
                                ? nlohmann::json(rfc3339_utc(job->next_attempt_at))
                                : nlohmann::json();

@@ -7,6 +7,7 @@
 #include "itip/intake_rules.hpp"
 #include "services/ids.hpp"
 #include "services/intake.hpp"
+#include "services/bounce_apply.hpp"
 #include "services/intake_report.hpp"
 #include "services/reply_apply.hpp"
 
@@ -244,6 +245,14 @@ IntakeResult Application::run() {
         result.reason = r.reason;
         result.event_ids = r.event_ids;
         result.notified = r.work_queued;
+        return result;
+    }
+    if (p_.route.mailbox == Mailbox::Bounce) {
+        const BounceOutcome b = apply_bounce(tx_, p_, policy_, now_);
+        rec_.status = result.status = b.status;
+        rec_.reason = result.reason = b.reason;
+        rec_.event_ids = result.event_ids = b.event_ids;
+        tx_.set_inbound_outcome(rec_);
         return result;
     }
     if (p_.route.mailbox != Mailbox::Create)
