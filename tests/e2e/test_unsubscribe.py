@@ -235,7 +235,11 @@ def test_suppressions_per_role(cis, keys):
     status, body = invite(cis, coach["id"], "y@example.org", organizer)
     assert status == 409 and body["error"]["code"] == "suppressed"
     assert invite(cis, out["id"], "y@example.org")[0] == 202
-    assert invite(cis, out["id"], "global@example.org")[0] == 409
+    status, body = invite(cis, coach["id"], "global@example.org", organizer)
+    assert status == 409 and "blocked" in body["error"]["message"]
+    assert "spam trap" not in body["error"]["message"], "a global entry's detail is the admin's"
+    status, body = invite(cis, out["id"], "global@example.org")
+    assert status == 409 and "blocked (spam trap)" in body["error"]["message"]
 
     # Removal.
     delete = lambda key, path: cis.api("DELETE", path, key)
