@@ -168,6 +168,8 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
     add_sandbox_routes(router, ctx);
     add_change_routes(router, ctx);
     add_inbound_routes(router, ctx);
+    add_unsubscribe_routes(router, ctx);
+    add_suppression_routes(router, ctx);
 }
 
 }  // namespace cis::app

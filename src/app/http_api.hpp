@@ -1,8 +1,8 @@
 #pragma once
-// The HTTP API of SPEC §4 that exists so far: health, invitations, the sandbox and raw
-// inbound mail (http_inbound.cpp). Routes authenticate the X-API-Key, check its role,
-// and call the services; writes go through the GroupCommitter so many concurrent
-// requests share one fsync.
+// The HTTP API of SPEC §4 that exists so far: health, invitations, the sandbox, raw
+// inbound mail (http_inbound.cpp), suppressions, and the public unsubscribe link. Routes
+// authenticate the X-API-Key, check its role, and call the services; writes go through the
+// GroupCommitter so many concurrent requests share one fsync.
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -34,5 +34,10 @@ void add_change_routes(http::Router& router, ApiContext& ctx);
 void add_sandbox_routes(http::Router& router, ApiContext& ctx);
 // POST /inbound, GET /inbound, /inbound/{id}, /inbound/{id}/raw (http_inbound.cpp).
 void add_inbound_routes(http::Router& router, ApiContext& ctx);
+// The public one-click unsubscribe link: GET and POST /unsubscribe/{token}, no key
+// (http_unsubscribe.cpp).
+void add_unsubscribe_routes(http::Router& router, ApiContext& ctx);
+// GET and POST /suppressions, DELETE /suppressions/{email} (http_suppressions.cpp).
+void add_suppression_routes(http::Router& router, ApiContext& ctx);
 
 }  // namespace cis::app

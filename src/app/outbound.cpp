@@ -35,6 +35,11 @@ services::Signer make_signer(const Config& c) {
     o.domain = c.domain;
     o.selector = c.dkim_selector;
     o.private_key_pem = pem.str();
+    // RFC 8058 §4: mailbox providers honour one-click unsubscribe only when the signature
+    // covers List-Unsubscribe and List-Unsubscribe-Post.
+    o.headers_to_sign = dkim::default_signed_headers();
+    o.headers_to_sign.insert(o.headers_to_sign.end(),
+                             {"List-Unsubscribe", "List-Unsubscribe-Post"});
     std::shared_ptr<dkim::Signer> signer;
     try {
         signer = std::make_shared<dkim::Signer>(std::move(o));

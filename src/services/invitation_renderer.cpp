@@ -7,7 +7,7 @@
 #include <mutex>
 
 #include "imip/invitation.hpp"
-#include "services/ids.hpp"
+#include "services/unsubscribe.hpp"
 
 namespace cis::services {
 
@@ -41,11 +41,6 @@ class TemplateCache {
 
 }  // namespace
 
-std::string unsubscribe_token(std::string_view token_key, std::int64_t invitee_id) {
-    const std::string id = std::to_string(invitee_id);
-    return id + "-" + hmac_hex(token_key, "unsubscribe:" + id, 16);
-}
-
 Renderer invitation_renderer(const RenderSettings& s) {
     auto cache = std::make_shared<TemplateCache>();
     return [s, cache](store::Tx& tx, const store::OutboxMessage& job,
@@ -71,6 +66,12 @@ Renderer invitation_renderer(const RenderSettings& s) {
         if (*kind != imip::Kind::Invitation && job.sequence && *job.sequence != event->sequence) {
             why_not = fmt::format("version {} of the event replaced version {}", event->sequence,
                                   *job.sequence);
+            return std::nullopt;
+        }
+        // Unsubscribed, bounced or blocked since the job was queued (the fan-out leaves
+        // suppressed addresses out, but an invitation may wait in the queue meanwhile).
+        if (auto why = tx.suppression_reason(invitee->email, event->organizer)) {
+            why_not = fmt::format("{} does not receive invitations: {}", invitee->email, *why);
             return std::nullopt;
         }
         std::vector<std::string> occurrences;

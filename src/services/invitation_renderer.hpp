@@ -1,10 +1,12 @@
 #pragma once
 // Renders the calendar messages of the outbox (invitations, resends, updates,
 // cancellations) from the event as it is at send time, with templates cached per
-// (event, sequence, kind) so a fan-out builds the expensive part once.
+// (event, sequence, kind) so a fan-out builds the expensive part once. A message to an
+// address suppressed since it was queued is not rendered: the job becomes obsolete.
 #include <string>
 
 #include "services/outbox_worker.hpp"
+#include "services/unsubscribe.hpp"  // unsubscribe_token(), for the links
 
 namespace cis::services {
 
@@ -16,8 +18,5 @@ struct RenderSettings {
 };
 
 Renderer invitation_renderer(const RenderSettings& s);
-
-// The signed token of one-click unsubscribe links (RFC 8058) for an invitee.
-std::string unsubscribe_token(std::string_view token_key, std::int64_t invitee_id);
 
 }  // namespace cis::services

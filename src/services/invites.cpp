@@ -30,6 +30,20 @@ std::string clean_name(std::string_view name) {
     return out;
 }
 
+// Why the address is suppressed for this organizer, if it is: the entry for every
+// organizer first (as suppression_reason()), then the organizer's own. Its detail only for
+// a key that may see it: entries for every organizer come from other organizers' mail (a
+// bounce, a complaint) and their detail is the admin's; public pages get the reason only.
+std::optional<std::string> suppressed(store::Tx& tx, const std::string& email,
+                                      const std::string& organizer, const store::ApiKey* key) {
+    auto s = tx.find_suppression(email, "");
+    if (!s) s = tx.find_suppression(email, organizer);
+    if (!s) return std::nullopt;
+    const bool detail =
+        !s->detail.empty() && key && (key->role == "admin" || !s->organizer.empty());
+    return detail ? fmt::format("{} ({})", s->reason, s->detail) : s->reason;
+}
+
 }  // namespace
 
 std::int64_t queue_invitation(store::Tx& tx, const store::Invitee& inv, const std::string& kind,
@@ -99,7 +113,7 @@ InviteOutcome request_invite(store::Tx& tx, const InviteRequest& r, const Invite
     if (event->last_end && *event->last_end < c.now)
         return refuse(409, "event_over",
                       fmt::format("the event ended {}", rfc3339_utc(*event->last_end)));
-    if (auto why = tx.suppression_reason(email, event->organizer))
+    if (auto why = suppressed(tx, email, event->organizer, c.key))
         return refuse(409, "suppressed",
                       fmt::format("{} does not receive invitations: {}", email, *why));
 

@@ -163,4 +163,28 @@ struct InboundFilter {
     std::int64_t before = 0;  // only ids below this one (the next page); 0 = from the newest
 };
 
+// An address CIS does not mail, for one organizer or for all of them.
+struct Suppression {
+    std::string email;
+    std::string organizer;  // "" = every organizer
+    std::string reason;     // bounced / complained / unsubscribed / blocked
+    std::string detail;
+    std::int64_t created_at = 0;
+    std::int64_t position = 0;  // paging position (newest highest); not an identifier
+};
+
+// Which suppressions to list, newest first. An entry is listed when it passes the email and
+// reason filters and is either global (with `global`) or scoped to an organizer matching
+// `organizer` and `domain` (with `scoped`).
+struct SuppressionFilter {
+    std::string email;      // exactly this address; empty = any
+    std::string reason;     // empty = any
+    bool global = true;     // entries for every organizer (organizer "")
+    bool scoped = true;     // entries for one organizer, restricted by the next two
+    std::string organizer;  // scoped entries of this organizer only; empty = any
+    std::string domain;     // scoped entries of organizers of this domain only; empty = any
+    std::size_t limit = 50;
+    std::int64_t before = 0;  // only positions below this one (the next page); 0 = newest
+};
+
 }  // namespace cis::store

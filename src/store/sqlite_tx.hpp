@@ -74,6 +74,10 @@ class SqliteTx final : public Tx {
     void put_suppression(const std::string& email, const std::string& organizer,
                          const std::string& reason, const std::string& detail,
                          std::int64_t now) override;
+    std::optional<Suppression> find_suppression(const std::string& email,
+                                                const std::string& organizer) override;
+    std::vector<Suppression> list_suppressions(const SuppressionFilter& f) override;
+    bool remove_suppression(const std::string& email, const std::string& organizer) override;
 
     std::int64_t enqueue(const OutboxMessage& m) override;
     std::int64_t enqueue_once(const OutboxMessage& m) override;

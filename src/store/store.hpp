@@ -107,6 +107,12 @@ class Tx {
     virtual void put_suppression(const std::string& email, const std::string& organizer,
                                  const std::string& reason, const std::string& detail,
                                  std::int64_t now) = 0;
+    // The entry for exactly (email, organizer); organizer "" is the global one.
+    virtual std::optional<Suppression> find_suppression(const std::string& email,
+                                                        const std::string& organizer) = 0;
+    virtual std::vector<Suppression> list_suppressions(const SuppressionFilter& f) = 0;
+    // Removes the entry for exactly (email, organizer). False when there was none.
+    virtual bool remove_suppression(const std::string& email, const std::string& organizer) = 0;
 
     // outbox
     virtual std::int64_t enqueue(const OutboxMessage& m) = 0;

@@ -1,6 +1,7 @@
 """Outgoing mail signed with DKIM (rsa-sha256, or ed25519-sha256 with an Ed25519 key) for the
 installation's domain, verified by an independent implementation: python3-dkim."""
 import base64
+import re
 import subprocess
 
 import dkim
@@ -51,6 +52,11 @@ def test_invitations_and_notifications_are_signed(signing_cis):
         assert sig.verify(dnsfunc=dns), f"{m['kind']}: the signature does not verify"
         header = raw.split(b"\r\n\r\n", 1)[0].replace(b"\r\n ", b"").replace(b"\r\n\t", b"")
         assert f"d={DOMAIN}".encode() in header and f"a={algorithm}-sha256".encode() in header
+        if m["kind"] == "invite":  # RFC 8058 §4: one-click counts only when both are signed
+            h = re.search(rb"DKIM-Signature:.*?[;\s]h=([^;]*);", header, re.S | re.I).group(1)
+            names = [n.strip().lower() for n in h.split(b":")]
+            for name in (b"list-unsubscribe", b"list-unsubscribe-post"):
+                assert names.count(name) == 2, names  # present, and over-signed
         # A changed byte in the body breaks it (the check is not vacuous).
         tampered = raw[:-10] + (b"X" if raw[-10:-9] != b"X" else b"Y") + raw[-9:]
         try:
