@@ -7,6 +7,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$here/smtp_intake.sh" "$build" 20000 32 on
 "$here/api_invites.sh" "$build" 20000 8
 "$here/api_invites.sh" "$build" 20000 8 rsa
+"$here/replies.sh" "$build" 20000 32
+"$here/fanout.sh" "$build" 100000 8
 if [[ -x "$build/bench/intake_bench" ]]; then
   "$build/bench/intake_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 fi
