@@ -95,6 +95,10 @@ Renderer invitation_renderer(const RenderSettings& s) {
         r.email = invitee->email;
         r.name = invitee->name;
         r.uid = invitee->uid;
+        // Someone an invitation was forwarded to holds the event under the forwarder's UID:
+        // updates and cancels must name that copy, not one they never received.
+        if (invitee->origin == "forwarded" && invitee->forwarded_from)
+            if (auto from = tx.find_invitee_by_id(*invitee->forwarded_from)) r.uid = from->uid;
         r.unsubscribe_url = fmt::format("{}/unsubscribe/{}", s.public_url,
                                         unsubscribe_token(s.token_key, invitee->id));
         // Each resend is a message of its own; the first invitation's id is derived.

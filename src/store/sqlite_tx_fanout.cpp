@@ -113,14 +113,16 @@ std::int64_t SqliteTx::supersede_pending_changes(const std::string& event_id,
 std::vector<AudienceMember> SqliteTx::fanout_audience(const std::string& event_id,
                                                       const std::string& organizer,
                                                       bool yes_or_maybe) {
-    // "May hold the event": some calendar message to them left, or is leaving, the outbox.
+    // "May hold the event": some calendar message to them left, or is leaving, the outbox,
+    // or (origin forwarded) the invitation reached them through another invitee.
     // Invitations still queued are not counted: they will never leave (see supersede_queued)
     // or, for an update, will carry the new version themselves.
     auto s = db_.prepare(
         "SELECT i.id, i.email FROM invitees i "
         "WHERE i.event_id = ?1 AND (?2 = 0 OR i.status IN ('yes', 'maybe')) "
-        "AND EXISTS (SELECT 1 FROM outbox o WHERE o.invitee_id = i.id "
-        "            AND o.state IN ('sending', 'committing', 'sent')) "
+        "AND (i.origin = 'forwarded' "  // it reached them through someone else
+        "     OR EXISTS (SELECT 1 FROM outbox o WHERE o.invitee_id = i.id "
+        "                AND o.state IN ('sending', 'committing', 'sent'))) "
         "AND NOT EXISTS (SELECT 1 FROM suppressions x "
         "                WHERE x.email = i.email AND x.organizer IN ('', ?3)) "
         "ORDER BY i.id");

@@ -258,6 +258,17 @@ def test_forwarded_invitation_makes_a_new_attendee(cis):
     assert eve["forwarded_from"] == state(cis, event["id"], "ann@example.org")["id"]
     assert state(cis, event["id"], "ann@example.org")["answer"]["status"] == "none"
 
+    # The update reaches Eve too, naming the copy she holds: Ann's UID.
+    code, reply = cis.send(__import__("cis_harness").make_invite(
+        "u-fwd", "org@example.org", sequence=1, summary="Moved"))
+    assert code == 250, reply
+    cis.wait_for(lambda: captured(cis, "update", "eve@example.net"), what="Eve's update")
+    status, raw = cis.api("GET", f"/sandbox/messages/{captured(cis, 'update', 'eve@example.net')[0]['id']}",
+                          cis.admin_key, raw=True)
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    calendar = next(p for p in msg.walk() if p.get_content_type() == "text/calendar")
+    assert f"UID:{uid}" in unfold(calendar.get_content())
+
 
 def test_refresh_resends_and_counter_reaches_the_organizer(cis):
     event = cis.create_event(uid="u-refresh")
