@@ -259,7 +259,9 @@ def test_the_whole_life_of_an_event_through_smtp_and_a_relay(tmp_path, relay, co
                      received(record)["cid@example.org"] == 2, what="the updates")
         code, reply = cis.send(make_invite("u-story", "org@example.org", sequence=2, method="CANCEL"))
         assert code == 250, reply
-        cis.wait_for(lambda: received(record)["bob@example.org"] == 2, what="the cancellations")
+        cis.wait_for(lambda: received(record)["bob@example.org"] == 2 and
+                     received(record)["ann@example.org"] == 3 and
+                     received(record)["cid@example.org"] == 3, what="the cancellations")
         time.sleep(2)  # a second copy of anything would arrive now
         counts = received(record)
         assert counts["ann@example.org"] == 3, "invitation, update, cancellation"
