@@ -1,5 +1,9 @@
 #include "app/api_support.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "services/api_keys.hpp"
 
 namespace cis::app::api {
@@ -63,6 +67,39 @@ std::optional<Event> event_for(ApiContext& ctx, const store::ApiKey& key, const 
         return std::nullopt;
     }
     return event;
+}
+
+std::optional<std::int64_t> positive_number(const std::string& text) {
+    if (text.empty() || text.size() > 18 ||
+        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    const std::int64_t v = std::stoll(text);
+    return v > 0 ? std::optional(v) : std::nullopt;
+}
+
+std::optional<Page> page_query(const Request& req, const Respond& respond, const char* before_is) {
+    constexpr std::size_t kMaxPage = 1000;
+    Page page;
+    if (req.query.count("limit")) {
+        const auto limit = positive_number(query(req, "limit"));
+        if (!limit) {
+            respond(json_error(400, "invalid_parameter",
+                               fmt::format("limit must be a number from 1 to {}", kMaxPage)));
+            return std::nullopt;
+        }
+        page.limit = std::min<std::size_t>(static_cast<std::size_t>(*limit), kMaxPage);
+    }
+    if (req.query.count("before")) {
+        const auto before = positive_number(query(req, "before"));
+        if (!before) {
+            respond(json_error(
+                400, "invalid_parameter",
+                fmt::format("before must be {} (next_before of the previous page)", before_is)));
+            return std::nullopt;
+        }
+        page.before = *before;
+    }
+    return page;
 }
 
 void commit_then_respond(ApiContext& ctx, std::function<http::Response(store::Tx&)> work,

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -43,6 +44,26 @@ std::optional<nlohmann::json> json_body(const Request& req, const Respond& respo
 // The event, if it exists and the key covers its organizer; otherwise answers 404/403.
 std::optional<Event> event_for(ApiContext& ctx, const store::ApiKey& key, const std::string& id,
                                const Respond& respond);
+// A positive decimal number (a path id, a query parameter), or nullopt.
+std::optional<std::int64_t> positive_number(const std::string& text);
+
+// Newest-first paging: `?limit=` (1 to 1000, 50 by default) and `?before=` (the previous
+// page's next_before; 0 = from the newest). Nullopt after answering 400; `before_is`
+// tells the client what before names.
+struct Page {
+    std::size_t limit = 50;
+    std::int64_t before = 0;
+};
+std::optional<Page> page_query(const Request& req, const Respond& respond, const char* before_is);
+// Call the store with page.limit + 1; this trims the extra row and says whether a next
+// page exists.
+template <typename T>
+bool trim_page(std::vector<T>& rows, const Page& page) {
+    if (rows.size() <= page.limit) return false;
+    rows.resize(page.limit);
+    return true;
+}
+
 // Runs `work` in the group committer and answers with the response it built once that
 // is on disk (503 when the commit failed, 500 when `work` threw).
 void commit_then_respond(ApiContext& ctx, std::function<http::Response(store::Tx&)> work,

@@ -29,9 +29,8 @@ using http::Respond;
 using Params = http::Router::Params;
 
 constexpr std::size_t kMaxRecipients = 100;  // as the SMTP listener (452 4.5.3 beyond)
-constexpr std::size_t kDefaultPage = 50, kMaxPage = 1000;
-constexpr const char* kRetryStore = "5";  // seconds: a busy database clears quickly
-constexpr const char* kRetryDkim = "60";  // seconds: a DNS failure takes longer
+constexpr const char* kRetryStore = "5";     // seconds: a busy database clears quickly
+constexpr const char* kRetryDkim = "60";     // seconds: a DNS failure takes longer
 
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -184,41 +183,15 @@ void inbound_post(ApiContext& ctx, const Request& req, const Params&, Respond re
         });
 }
 
-// A positive decimal number, or nullopt.
-std::optional<std::int64_t> positive(const std::string& text) {
-    if (text.empty() || text.size() > 18 ||
-        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return std::nullopt;
-    const std::int64_t v = std::stoll(text);
-    return v > 0 ? std::optional(v) : std::nullopt;
-}
-
 void inbound_list(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
     auto key = api::caller(ctx, req, respond);
     if (!key || !api::is_admin(*key, respond)) return;
-    store::InboundFilter filter{api::query(req, "status"), kDefaultPage, 0};
-    if (req.query.count("limit")) {
-        const auto limit = positive(api::query(req, "limit"));
-        if (!limit)
-            return respond(
-                json_error(400, "invalid_parameter",
-                           fmt::format("limit must be a number from 1 to {}", kMaxPage)));
-        filter.limit = std::min<std::size_t>(static_cast<std::size_t>(*limit), kMaxPage);
-    }
-    if (req.query.count("before")) {
-        const auto before = positive(api::query(req, "before"));
-        if (!before)
-            return respond(json_error(400, "invalid_parameter",
-                                      "before must be an inbound id (next_before of the "
-                                      "previous page)"));
-        filter.before = *before;
-    }
-    const std::size_t page = filter.limit;
-    ++filter.limit;  // one more tells whether there is a next page
+    const auto page = api::page_query(req, respond, "an inbound id");
+    if (!page) return;
+    store::InboundFilter filter{api::query(req, "status"), page->limit + 1, page->before};
     std::vector<store::InboundRecord> list;
     ctx.store.read([&](store::Tx& tx) { list = tx.list_inbound(filter); });
-    const bool more = list.size() > page;
-    if (more) list.resize(page);
+    const bool more = api::trim_page(list, *page);
     auto items = nlohmann::json::array();
     for (const auto& r : list) items.push_back(services::inbound_json(r));
     respond(json_response(
@@ -229,7 +202,7 @@ void inbound_list(ApiContext& ctx, const Request& req, const Params&, Respond re
 void inbound_show(ApiContext& ctx, const Request& req, const Params& p, Respond respond, bool raw) {
     auto key = api::caller(ctx, req, respond);
     if (!key || !api::is_admin(*key, respond)) return;
-    const auto id = positive(p.at("id"));
+    const auto id = api::positive_number(p.at("id"));
     std::optional<store::InboundRecord> record;
     std::optional<std::string> bytes;
     if (id)

@@ -35,7 +35,7 @@ using http::json_error;
 using http::json_response;
 using namespace api;
 
-constexpr std::size_t kDefaultPage = 50, kMaxPage = 1000, kMaxDetail = 500;
+constexpr std::size_t kMaxDetail = 500;
 constexpr std::array<std::string_view, 4> kReasons = {"bounced", "complained", "unsubscribed",
                                                       "blocked"};
 
@@ -90,20 +90,14 @@ std::optional<std::string> organizer_param(const store::ApiKey& key, std::string
     return organizer;
 }
 
-// A positive decimal number, or nullopt.
-std::optional<std::int64_t> positive(const std::string& text) {
-    if (text.empty() || text.size() > 18 ||
-        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return std::nullopt;
-    const std::int64_t v = std::stoll(text);
-    return v > 0 ? std::optional(v) : std::nullopt;
-}
-
 void list_entries(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
     auto key = caller(ctx, req, respond);
     if (!key) return;
+    const auto page = page_query(req, respond, "a position");
+    if (!page) return;
     store::SuppressionFilter f;
-    f.limit = kDefaultPage;
+    f.limit = page->limit + 1;
+    f.before = page->before;
     if (const auto email = query(req, "email"); !email.empty()) {
         const auto address = address_param(email, "email", respond);
         if (!address) return;
@@ -126,27 +120,9 @@ void list_entries(ApiContext& ctx, const Request& req, const Params&, Respond re
         f.domain = key->domain;
         f.global = !f.email.empty();
     }
-    if (req.query.count("limit")) {
-        const auto limit = positive(query(req, "limit"));
-        if (!limit)
-            return respond(
-                json_error(400, "invalid_parameter",
-                           fmt::format("limit must be a number from 1 to {}", kMaxPage)));
-        f.limit = std::min<std::size_t>(static_cast<std::size_t>(*limit), kMaxPage);
-    }
-    if (req.query.count("before")) {
-        const auto before = positive(query(req, "before"));
-        if (!before)
-            return respond(json_error(400, "invalid_parameter",
-                                      "before must be the next_before of the previous page"));
-        f.before = *before;
-    }
-    const std::size_t page = f.limit;
-    ++f.limit;  // one more tells whether there is a next page
     std::vector<store::Suppression> found;
     ctx.store.read([&](store::Tx& tx) { found = tx.list_suppressions(f); });
-    const bool more = found.size() > page;
-    if (more) found.resize(page);
+    const bool more = trim_page(found, *page);
     auto items = nlohmann::json::array();
     for (const auto& s : found) items.push_back(suppression_json(s, *key));
     respond(json_response(
