@@ -115,7 +115,9 @@ const char* partstat_word(ReplyPartstat p) {
 
 // ---- Google ------------------------------------------------------------------------------
 
-const char* google_verb(ReplyPartstat p) {
+// The first word of a reply's subject; the clients differ only in the tentative one
+// (Google "Tentatively Accepted", Outlook "Tentative", Apple "Maybe").
+const char* verb(ReplyPartstat p, const char* tentative) {
     switch (p) {
         case ReplyPartstat::Accepted:
             return "Accepted";
@@ -124,7 +126,7 @@ const char* google_verb(ReplyPartstat p) {
         case ReplyPartstat::Tentative:
             break;
     }
-    return "Tentatively Accepted";
+    return tentative;
 }
 
 const char* google_sentence(ReplyPartstat p) {
@@ -263,18 +265,6 @@ std::string google_message(const ReplySource& s, ReplyPartstat p, std::int64_t n
 
 // ---- Outlook for Mac ---------------------------------------------------------------------
 
-const char* outlook_verb(ReplyPartstat p) {
-    switch (p) {
-        case ReplyPartstat::Accepted:
-            return "Accepted";
-        case ReplyPartstat::Declined:
-            return "Declined";
-        case ReplyPartstat::Tentative:
-            break;
-    }
-    return "Tentative";
-}
-
 std::string uuid_text(std::uint64_t a, std::uint64_t b) {
     return fmt::format("{:08X}-{:04X}-{:04X}-{:04X}-{:012X}", a >> 32, (a >> 16) & 0xFFFF,
                        a & 0xFFFF, b >> 48, b & 0xFFFFFFFFFFFFull);
@@ -356,18 +346,6 @@ std::string outlook_message(const ReplySource& s, ReplyPartstat p, std::int64_t 
 }
 
 // ---- Apple iOS -----------------------------------------------------------------------------
-
-const char* apple_verb(ReplyPartstat p) {
-    switch (p) {
-        case ReplyPartstat::Accepted:
-            return "Accepted";
-        case ReplyPartstat::Declined:
-            return "Declined";
-        case ReplyPartstat::Tentative:
-            break;
-    }
-    return "Maybe";
-}
 
 std::string apple_calendar(const ReplySource& s, ReplyPartstat p, std::int64_t now) {
     std::string cal =
@@ -499,17 +477,17 @@ SimulatedReply build_simulated_reply(const ReplySource& s, ReplyPartstat p, Repl
                                               to_string(p), to_string(client), now));
     switch (client) {
         case ReplyClient::Google:
-            out.subject =
-                fmt::format("{}: {} @ {} ({})", google_verb(p), s.summary, google_when(s),
-                            s.attendee_name.empty() ? s.attendee_address : s.attendee_name);
+            out.subject = fmt::format(
+                "{}: {} @ {} ({})", verb(p, "Tentatively Accepted"), s.summary, google_when(s),
+                s.attendee_name.empty() ? s.attendee_address : s.attendee_name);
             out.message = google_message(s, p, now, h, out.subject);
             break;
         case ReplyClient::Outlook:
-            out.subject = fmt::format("{}: {}", outlook_verb(p), s.summary);
+            out.subject = fmt::format("{}: {}", verb(p, "Tentative"), s.summary);
             out.message = outlook_message(s, p, now, h, out.subject);
             break;
         case ReplyClient::Apple:
-            out.subject = fmt::format("{}: {}", apple_verb(p), s.summary);
+            out.subject = fmt::format("{}: {}", verb(p, "Maybe"), s.summary);
             out.message = apple_message(s, p, now, h, out.subject);
             break;
     }
