@@ -9,39 +9,22 @@ n=${2:-20000}
 relay_connections=${3:-8}
 dkim=${4:-off}
 root=$(cd "$(dirname "$0")/.." && pwd)
-command -v smtp-sink >/dev/null || PATH=$PATH:/usr/sbin
-for tool in smtp-sink wrk sqlite3; do
-  command -v $tool >/dev/null || { echo "bench: $tool missing (scripts/install-deps.sh --bench)"; exit 1; }
-done
-work=$(mktemp -d)
-cleanup() { kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-sink_port=$(free_port); smtp_port=$(free_port); http_port=$(free_port)
-# smtp-sink refuses to run as root without a user to switch to.
-sink_user=(); [[ $(id -u) -eq 0 ]] && sink_user=(-u nobody)
-smtp-sink "${sink_user[@]}" 127.0.0.1:$sink_port 1000 >/dev/null 2>&1 & echo $! >"$work/sink.pid"
-
-export CIS_DATA_DIR="$work/data" CIS_DOMAIN=bench.test CIS_LOG_LEVEL=warn
-export CIS_SMTP_LISTEN=127.0.0.1:$smtp_port CIS_HTTP_LISTEN=127.0.0.1:$http_port
-export CIS_INBOUND_REQUIRE_DKIM=false CIS_OUTBOUND_TRANSPORT=smtp CIS_OUTBOUND_RELAY_TLS=off
-export CIS_OUTBOUND_RELAY_PORT=$sink_port CIS_OUTBOUND_RELAY_CONNECTIONS=$relay_connections
+source "$root/bench/common.sh"
+require smtp-sink wrk sqlite3
+start_sink_and_relay_env
 if [[ $dkim != off ]]; then  # every outgoing message signed with a fresh key
   if [[ $dkim == rsa ]]; then openssl genrsa -out "$work/dkim.pem" 2048 2>/dev/null
   else openssl genpkey -algorithm ed25519 -out "$work/dkim.pem"; fi
   export CIS_OUTBOUND_DKIM_SIGN=true CIS_OUTBOUND_DKIM_KEY="$work/dkim.pem" CIS_OUTBOUND_DKIM_SELECTOR=bench
 fi
 "$build/cis" organizer add org@example.org --name "Bench Organizer" >/dev/null
-/usr/bin/python3 -c "
-import sys; sys.path.insert(0, '$root/tests/e2e'); from cis_harness import make_invite
-sys.stdout.buffer.write(make_invite('bench-event', 'org@example.org', summary='Benchmark match'))" \
-  | "$build/cis" ingest --rcpt create@bench.test >/dev/null
+invitation bench-event 0 20300601T180000Z 20300601T200000Z | "$build/cis" ingest --rcpt create@bench.test >/dev/null
 event=$(sqlite3 "$work/data/cis.sqlite3" "select id from events limit 1")
 "$build/cis" serve >"$work/serve.log" 2>&1 & echo $! >"$work/cis.pid"
 for _ in $(seq 100); do grep -q '^cis_' "$work/serve.log" 2>/dev/null && break; sleep 0.1; done
 key=$(grep '^cis_' "$work/serve.log")
 # The key is printed before the listeners are up: wait for the HTTP port too.
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$http_port) 2>/dev/null && break; sleep 0.1; done
+wait_port $http_port
 
 cat >"$work/invite.lua" <<LUA
 local thread_id = 0

@@ -10,29 +10,11 @@ build=$(cd "${1:-build}" && pwd)
 n=${2:-100000}
 relay_connections=${3:-8}
 root=$(cd "$(dirname "$0")/.." && pwd)
-command -v smtp-sink >/dev/null || PATH=$PATH:/usr/sbin
-for tool in smtp-sink sqlite3; do
-  command -v $tool >/dev/null || { echo "bench: $tool missing (scripts/install-deps.sh --bench)"; exit 1; }
-done
-work=$(mktemp -d)
-cleanup() { kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-sink_port=$(free_port); smtp_port=$(free_port); http_port=$(free_port)
-sink_user=(); [[ $(id -u) -eq 0 ]] && sink_user=(-u nobody)
-smtp-sink "${sink_user[@]}" 127.0.0.1:$sink_port 1000 >/dev/null 2>&1 & echo $! >"$work/sink.pid"
-
-export CIS_DATA_DIR="$work/data" CIS_DOMAIN=bench.test CIS_LOG_LEVEL=warn
-export CIS_SMTP_LISTEN=127.0.0.1:$smtp_port CIS_HTTP_LISTEN=127.0.0.1:$http_port
-export CIS_INBOUND_REQUIRE_DKIM=false CIS_OUTBOUND_TRANSPORT=smtp CIS_OUTBOUND_RELAY_TLS=off
-export CIS_OUTBOUND_RELAY_PORT=$sink_port CIS_OUTBOUND_RELAY_CONNECTIONS=$relay_connections
-make_invite() {
-  /usr/bin/python3 -c "
-import sys; sys.path.insert(0, '$root/tests/e2e'); from cis_harness import make_invite
-sys.stdout.buffer.write(make_invite('fan-event', 'org@example.org', summary='Season final', sequence=$1, start='$2', end='$3'))"
-}
+source "$root/bench/common.sh"
+require smtp-sink sqlite3
+start_sink_and_relay_env
 "$build/cis" organizer add org@example.org --name "Bench Organizer" >/dev/null
-make_invite 0 20300601T180000Z 20300601T200000Z | "$build/cis" ingest --rcpt create@bench.test >/dev/null
+invitation fan-event 0 20300601T180000Z 20300601T200000Z | "$build/cis" ingest --rcpt create@bench.test >/dev/null
 event=$(sqlite3 "$work/data/cis.sqlite3" "select id from events limit 1")
 sqlite3 "$work/data/cis.sqlite3" <<SQL
 WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < $n)
@@ -45,9 +27,9 @@ INSERT INTO outbox (kind, event_id, invitee_id, sequence, env_from, rcpt, state,
 SELECT 'invite', event_id, id, 0, 'bounce@bench.test', email, 'sent', 0, 0, 0 FROM invitees;
 SQL
 "$build/cis" serve >"$work/serve.log" 2>&1 & echo $! >"$work/cis.pid"
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$smtp_port) 2>/dev/null && break; sleep 0.1; done
+wait_port $smtp_port
 
-make_invite 1 20300601T190000Z 20300601T210000Z >"$work/update.eml"
+invitation fan-event 1 20300601T190000Z 20300601T210000Z >"$work/update.eml"
 start=$(date +%s.%N)
 /usr/bin/python3 - "$smtp_port" "$work/update.eml" <<'PY'
 import smtplib, sys

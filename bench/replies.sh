@@ -14,21 +14,14 @@ sessions=${3:-32}
 root=$(cd "$(dirname "$0")/.." && pwd)
 corpus="$root/../shared/corpus/replies"
 [[ -d $corpus ]] || { echo "bench: $corpus is absent"; exit 1; }
-command -v smtp-source >/dev/null || PATH=$PATH:/usr/sbin
-for tool in smtp-source sqlite3; do
-  command -v $tool >/dev/null || { echo "bench: $tool missing (scripts/install-deps.sh --bench)"; exit 1; }
-done
-work=$(mktemp -d)
-trap 'kill $(cat "$work/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+source "$root/bench/common.sh"
+require smtp-source sqlite3
+port=$(free_port)
 export CIS_DATA_DIR="$work/data" CIS_DOMAIN=bench.test CIS_SMTP_LISTEN="127.0.0.1:$port"
 export CIS_INBOUND_REQUIRE_DKIM=false CIS_LOG_LEVEL=warn
 
 "$build/cis" organizer add org@example.org >/dev/null
-/usr/bin/python3 -c "
-import sys; sys.path.insert(0, '$root/tests/e2e'); from cis_harness import make_invite
-sys.stdout.buffer.write(make_invite('reply-event', 'org@example.org', summary='Benchmark match'))" \
-  | "$build/cis" ingest --rcpt create@bench.test >/dev/null
+invitation reply-event 0 20300601T180000Z 20300601T200000Z | "$build/cis" ingest --rcpt create@bench.test >/dev/null
 event=$(sqlite3 "$work/data/cis.sqlite3" "select id from events limit 1")
 replies=(google-reply-accepted.ics outlook-mac2011-reply-declined.eml
          apple-ios-reply-tentative.eml thunderbird-lightning-reply-accepted.eml)
@@ -43,8 +36,8 @@ src, out, uid, who = sys.argv[1:]
 pathlib.Path(out).write_bytes(rewrite(pathlib.Path(src).read_bytes(), src.endswith(".ics"), uid, who))
 PY
 done
-"$build/cis" serve >"$work/serve.log" 2>&1 & echo $! >"$work/pid"
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+"$build/cis" serve >"$work/serve.log" 2>&1 & echo $! >"$work/cis.pid"
+wait_port $port
 
 start=$(date +%s.%N)
 pids=()
@@ -54,7 +47,7 @@ for i in "${!replies[@]}"; do
 done
 for p in "${pids[@]}"; do wait "$p"; done
 end=$(date +%s.%N)
-kill "$(cat "$work/pid")"; wait "$(cat "$work/pid")" 2>/dev/null || true
+kill "$(cat "$work/cis.pid")"; wait "$(cat "$work/cis.pid")" 2>/dev/null || true
 recorded=$(sqlite3 "$work/data/cis.sqlite3" "select count(*) from replies")
 outcomes=$(sqlite3 "$work/data/cis.sqlite3" "select status || '=' || count(*) from inbound group by status" | tr '\n' ' ')
 answers=$(sqlite3 "$work/data/cis.sqlite3" "select email || '=' || status || '/' || client from invitees order by email" | tr '\n' ' ')
