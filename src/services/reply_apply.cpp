@@ -42,6 +42,9 @@ class ReplyApplication {
     std::optional<store::Invitee> forwarded_attendee(const store::Invitee& from,
                                                      const ReplyAttendee& who, std::string& why);
     void notify_organizer(const Event& event, const std::string& subject, const std::string& text);
+    // What every history row says of the message it came in.
+    store::ReplyRecord history_row(const IncomingReply& reply, const ReplyEvent& ev,
+                                   const store::Invitee& inv, const ReplyAttendee& who) const;
 
     store::Tx& tx_;
     const Prepared& p_;
@@ -122,25 +125,32 @@ std::optional<store::Invitee> ReplyApplication::forwarded_attendee(const store::
     return inv;
 }
 
-Answer ReplyApplication::record(const IncomingReply& reply, const ReplyEvent& ev,
-                                const store::Invitee& inv, const ReplyAttendee& who,
-                                const std::string& how) {
-    const itip::PartstatStatus ps = itip::status_of_partstat(who.partstat);
-    const std::string client = itip::to_string(itip::client_family(reply.prodid));
+store::ReplyRecord ReplyApplication::history_row(const IncomingReply& reply, const ReplyEvent& ev,
+                                                 const store::Invitee& inv,
+                                                 const ReplyAttendee& who) const {
     store::ReplyRecord r;
     r.invitee_id = inv.id;
     r.recurrence_id = ev.recurrence_id;
-    r.method = "REPLY";
-    r.partstat = ps.raw.empty() ? "NEEDS-ACTION" : ps.raw;
-    r.status = itip::to_string(ps.status);
-    r.client = client;
+    r.client = itip::to_string(itip::client_family(reply.prodid));
     r.prodid = reply.prodid;
     r.attendee = who.address;
     r.sequence = ev.version().sequence;
     r.dtstamp = ev.version().dtstamp;
-    r.note = how;
     r.inbound_id = inbound_id_;
     r.received_at = now_;
+    return r;
+}
+
+Answer ReplyApplication::record(const IncomingReply& reply, const ReplyEvent& ev,
+                                const store::Invitee& inv, const ReplyAttendee& who,
+                                const std::string& how) {
+    const itip::PartstatStatus ps = itip::status_of_partstat(who.partstat);
+    store::ReplyRecord r = history_row(reply, ev, inv, who);
+    const std::string& client = r.client;
+    r.method = "REPLY";
+    r.partstat = ps.raw.empty() ? "NEEDS-ACTION" : ps.raw;
+    r.status = itip::to_string(ps.status);
+    r.note = how;
     Answer a{ev.uid, "recorded", "", inv.event_id, inv.email, r.status, client};
     if (!ev.recurrence_id.empty()) {
         // One occurrence's answer: kept in the history; the invitee's answer is the series'.
@@ -169,22 +179,13 @@ Answer ReplyApplication::record(const IncomingReply& reply, const ReplyEvent& ev
 Answer ReplyApplication::counter(const IncomingReply& reply, const ReplyEvent& ev,
                                  const store::Invitee& inv, const ReplyAttendee& who,
                                  const Event& event) {
-    store::ReplyRecord r;
-    r.invitee_id = inv.id;
-    r.recurrence_id = ev.recurrence_id;
+    store::ReplyRecord r = history_row(reply, ev, inv, who);
     r.method = "COUNTER";
     r.partstat = who.partstat;
     r.status = inv.status;  // a proposal is not an answer: the status stays
-    r.client = itip::to_string(itip::client_family(reply.prodid));
-    r.prodid = reply.prodid;
-    r.attendee = who.address;
-    r.sequence = ev.version().sequence;
-    r.dtstamp = ev.version().dtstamp;
     r.applied = false;
     if (ev.proposal)
         r.note = fmt::format("proposes {} – {}", when(ev.proposal->start), when(ev.proposal->end));
-    r.inbound_id = inbound_id_;
-    r.received_at = now_;
     tx_.insert_reply(r);
     const std::string title = event.fields.summary.empty() ? "(no title)" : event.fields.summary;
     std::string text = fmt::format("{} proposes a new time for \"{}\" (now {}).\n", inv.email,
