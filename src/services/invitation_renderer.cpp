@@ -74,17 +74,17 @@ Renderer invitation_renderer(const RenderSettings& s) {
             why_not = fmt::format("{} does not receive invitations: {}", invitee->email, *why);
             return std::nullopt;
         }
-        std::vector<std::string> occurrences;
-        if (*kind == imip::Kind::Cancellation)
-            if (auto change = tx.find_change_by_sequence(event->id, event->sequence))
-                occurrences = change->occurrences;
         const std::int64_t minute = std::time(nullptr) / 60 * 60;
         const std::string key = fmt::format("{}/{}/{}/{}", event->id, event->sequence,
                                             job.kind == "resend" ? "invite" : job.kind, minute);
         const auto tmpl = cache->get(key, [&] {
             imip::TemplateInput in(*event);
             in.kind = *kind;
-            in.occurrences = occurrences;
+            // A cancel of instances names them; the version's change record says which
+            // (read once per template, not per recipient).
+            if (*kind == imip::Kind::Cancellation)
+                if (auto change = tx.find_change_by_sequence(event->id, event->sequence))
+                    in.occurrences = change->occurrences;
             if (auto o = tx.find_organizer(event->organizer)) in.organizer_name = o->name;
             in.rsvp_address = s.rsvp_local + "@" + s.domain;
             in.dtstamp = minute;

@@ -27,7 +27,6 @@ class SqliteTx final : public Tx {
     std::int64_t count_upcoming_events(const std::string& organizer, std::int64_t now) override;
     void insert_event(const Event& e) override;
     void update_event(const Event& e) override;
-    std::int64_t count_invitees(const std::string& event_id, bool only_yes_maybe) override;
 
     std::int64_t insert_change(const EventChange& c) override;
     void update_change(const EventChange& c) override;

@@ -180,13 +180,4 @@ void SqliteTx::update_event(const Event& e) {
     write_occurrences(e);
 }
 
-std::int64_t SqliteTx::count_invitees(const std::string& event_id, bool only_yes_maybe) {
-    auto s = db_.prepare(
-        "SELECT count(*) FROM invitees WHERE event_id = ?1 "
-        "AND (?2 = 0 OR status IN ('yes','maybe'))");
-    s.bind(1, event_id).bind(2, only_yes_maybe);
-    s.step();
-    return s.i64(0);
-}
-
 }  // namespace cis::store

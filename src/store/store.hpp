@@ -44,7 +44,6 @@ class Tx {
     virtual std::int64_t count_upcoming_events(const std::string& organizer, std::int64_t now) = 0;
     virtual void insert_event(const Event& e) = 0;
     virtual void update_event(const Event& e) = 0;  // replaces fields and occurrences
-    virtual std::int64_t count_invitees(const std::string& event_id, bool only_yes_maybe) = 0;
 
     // event versions and their fan-out
     virtual std::int64_t insert_change(const EventChange& c) = 0;  // returns the id
