@@ -57,12 +57,23 @@ struct Page {
 std::optional<Page> page_query(const Request& req, const Respond& respond, const char* before_is);
 // Call the store with page.limit + 1; this trims the extra row and says whether a next
 // page exists.
-template <typename T>
-bool trim_page(std::vector<T>& rows, const Page& page) {
+template <typename T, typename AnyPage>
+bool trim_page(std::vector<T>& rows, const AnyPage& page) {
     if (rows.size() <= page.limit) return false;
     rows.resize(page.limit);
     return true;
 }
+
+// Cursor paging in key order (management listings): `?limit=` (1 to 1000, 50 by default)
+// and `?cursor=` (the previous page's next_cursor, opaque to clients: the hex of the last
+// row's sort key, so any key text travels safely in a URL). Nullopt after answering 400.
+struct CursorPage {
+    std::size_t limit = 50;
+    std::string after;  // the decoded sort key; "" = from the start
+};
+std::optional<CursorPage> cursor_query(const Request& req, const Respond& respond);
+// The next_cursor of a page whose last row has this sort key.
+std::string next_cursor(const std::string& last_key);
 
 // Runs `work` in the group committer and answers with the response it built once that
 // is on disk (503 when the commit failed, 500 when `work` threw).

@@ -1,0 +1,290 @@
+// Organizers through the API (SPEC §4 "organizers and keys management"): create, list,
+// show, change, remove; and the domains whose every address may organise.
+//
+// Who may do what (docs/api.md):
+// - admin keys: everything.
+// - domain keys: the organizers of their domain, and allowing their own domain.
+// - organizer keys: see their own organizer, and change its name, secret address and
+//   approval switch; trust and event limit are the installation's policy, set above them.
+//
+// Removing an organizer that still has events is refused unless ?keep_events=true says
+// so: its events, invitees and answers are then kept (admin and domain keys still see
+// them) but nobody can change them by mail any more. Its keys are revoked with it.
+#include <fmt/format.h>
+
+#include <ctime>
+
+#include "app/api_support.hpp"
+#include "core/address.hpp"
+#include "core/time.hpp"
+#include "services/api_keys.hpp"
+#include "services/json_views.hpp"
+#include "services/organizers.hpp"
+
+namespace cis::app {
+
+namespace {
+
+using http::json_error;
+using http::json_response;
+using namespace api;
+
+// Domain keys manage the organizers of their domain; admin keys all.
+bool manages(const store::ApiKey& key, const std::string& email) {
+    return key.role == "admin" || (key.role == "domain" && domain_part(email) == key.domain);
+}
+
+nlohmann::json approval_json(std::optional<bool> a) {
+    return a ? nlohmann::json(*a) : nlohmann::json();
+}
+
+// The organizer named in the path, covered by the key (else 422/403 answered).
+std::optional<std::string> path_organizer(const store::ApiKey& key, const Params& p,
+                                          const Respond& respond) {
+    const std::string email = normalize_address(p.at("email"));
+    if (email.empty()) {
+        respond(json_error(422, "invalid_organizer",
+                           fmt::format("\"{}\" is not an email address", p.at("email"))));
+        return std::nullopt;
+    }
+    if (!covers(key, email, respond)) return std::nullopt;
+    return email;
+}
+
+// The changes a POST or PATCH body asks for, checked for type and for the caller's right
+// to make them. Fields absent from the body leave the record as it is.
+struct OrganizerEdit {
+    store::Organizer record;
+    std::optional<std::optional<bool>> approval;  // outer: given; inner: null = inherit
+    bool secret_set = false;                      // the answer then shows the secret address
+};
+
+std::optional<OrganizerEdit> read_edit(const nlohmann::json& body, const store::ApiKey& key,
+                                       store::Organizer base, bool creating,
+                                       const Respond& respond) {
+    const auto fail = [&](int status, std::string code, std::string message) {
+        respond(json_error(status, code, message));
+        return std::nullopt;
+    };
+    OrganizerEdit e{std::move(base), std::nullopt, false};
+    const bool organizer_key = key.role == "organizer";
+    for (const auto& [name, value] : body.items()) {
+        const bool policy = name == "trust" || name == "event_limit";
+        if (organizer_key && policy)
+            return fail(403, "forbidden",
+                        fmt::format("\"{}\" is the installation's policy: a domain or admin key "
+                                    "changes it",
+                                    name));
+        if (name == "email" && creating) continue;
+        if (name == "name" || name == "trust" || name == "secret") {
+            if (!value.is_string() && !(name == "secret" && value.is_null()))
+                return fail(422, "invalid_" + name, fmt::format("\"{}\" must be a string", name));
+            const std::string text = value.is_null() ? "" : value.get<std::string>();
+            if (text.size() > 200)
+                return fail(422, "invalid_" + name,
+                            fmt::format("\"{}\" is at most 200 characters", name));
+            if (name == "name") e.record.name = text;
+            if (name == "trust") e.record.trust = text;
+            if (name == "secret") {
+                if (text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                           "0123456789-_") != std::string::npos)
+                    return fail(422, "invalid_secret",
+                                "\"secret\" goes into an address (create+SECRET@): letters, "
+                                "digits, '-' and '_' only");
+                e.record.secret = text;
+                e.secret_set = !text.empty();
+            }
+        } else if (name == "rotate_secret" || name == "generate_secret") {
+            if (!value.is_boolean())
+                return fail(422, "invalid_" + name, fmt::format("\"{}\" must be true or false", name));
+            if (value.get<bool>()) {
+                e.record.secret = services::new_organizer_secret();
+                e.secret_set = true;
+            }
+        } else if (name == "event_limit") {
+            if (!value.is_number_integer() || value.get<std::int64_t>() < 0)
+                return fail(422, "invalid_event_limit",
+                            "\"event_limit\" must be a whole number, 0 for no limit");
+            e.record.event_limit = value.get<std::int64_t>();
+        } else if (name == "approval") {
+            if (!value.is_boolean() && !value.is_null())
+                return fail(422, "invalid_approval",
+                            "\"approval\" must be true, false or null (inherit)");
+            e.approval = value.is_null() ? std::optional<bool>() : value.get<bool>();
+        } else {
+            return fail(422, "unknown_field",
+                        fmt::format("unknown field \"{}\"; an organizer has name, trust, secret, "
+                                    "rotate_secret, event_limit and approval",
+                                    name));
+        }
+    }
+    if (const auto problem = services::organizer_problem(e.record); !problem.empty())
+        return fail(422, "invalid_organizer", problem);
+    return e;
+}
+
+// The organizer as the API shows it; with the transaction, its approval switch, event
+// count and active keys too.
+nlohmann::json organizer_view(const ApiContext& ctx, const store::Organizer& o, store::Tx& tx,
+                              bool show_secret) {
+    auto j = services::organizer_json(o);
+    j["approval"] = approval_json(tx.organizer_approval(o.email));
+    j["events"] = tx.count_organizer_events(o.email);
+    store::KeyFilter keys;
+    keys.organizer = o.email;
+    keys.include_revoked = false;
+    keys.limit = 100000;
+    j["active_keys"] = tx.list_api_keys_page(keys).size();
+    if (show_secret && !o.secret.empty())
+        j["secret_address"] = fmt::format("{}+{}@{}", ctx.create_mailbox, o.secret, ctx.domain);
+    return j;
+}
+
+void create(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
+    auto key = caller(ctx, req, respond);
+    if (!key) return;
+    auto body = json_body(req, respond, R"({"email": "coach@club.example", "name": "Coach"})");
+    if (!body) return;
+    const auto it = body->find("email");
+    const std::string email =
+        it != body->end() && it->is_string() ? normalize_address(it->get<std::string>()) : "";
+    if (email.empty())
+        return respond(json_error(422, "invalid_email",
+                                  "\"email\" must be the organizer's address, e.g. "
+                                  "\"coach@club.example\""));
+    if (!manages(*key, email))
+        return respond(json_error(
+            403, "forbidden",
+            key->role == "domain"
+                ? fmt::format("this domain key registers organizers @{} only", key->domain)
+                : "registering organizers needs an admin key or a domain key of their domain"));
+    store::Organizer base;
+    base.email = email;
+    base.created_at = std::time(nullptr);
+    auto edit = read_edit(*body, *key, base, true, respond);
+    if (!edit) return;
+    commit_then_respond(
+        ctx,
+        [&ctx, e = *edit](store::Tx& tx) {
+            if (tx.find_organizer(e.record.email))
+                return json_error(409, "organizer_exists",
+                                  e.record.email +
+                                      " is already registered; change it with PATCH /organizer/" +
+                                      e.record.email);
+            tx.put_organizer(e.record);
+            if (e.approval) tx.set_organizer_approval(e.record.email, *e.approval);
+            auto r = json_response(201, organizer_view(ctx, e.record, tx, e.secret_set));
+            r.headers.emplace_back("Location", "/organizer/" + e.record.email);
+            return r;
+        },
+        std::move(respond));
+}
+
+void list(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
+    auto key = caller(ctx, req, respond);
+    if (!key) return;
+    auto page = cursor_query(req, respond);
+    if (!page) return;
+    store::OrganizerPageFilter f{"", page->after, page->limit + 1};
+    if (key->role == "domain") f.domain = key->domain;
+    std::vector<store::Organizer> found;
+    ctx.store.read([&](store::Tx& tx) {
+        if (key->role != "organizer") {
+            found = tx.list_organizers_page(f);
+        } else if (auto own = tx.find_organizer(key->organizer); own && own->email > f.after) {
+            found.push_back(*own);  // an organizer key sees its own organizer only
+        }
+    });
+    const bool more = trim_page(found, *page);
+    auto items = nlohmann::json::array();
+    for (const auto& o : found) items.push_back(services::organizer_json(o));
+    respond(json_response(200, {{"organizers", items},
+                                {"next_cursor", more ? nlohmann::json(next_cursor(found.back().email))
+                                                     : nlohmann::json()}}));
+}
+
+void show(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
+    auto key = caller(ctx, req, respond);
+    if (!key) return;
+    const auto email = path_organizer(*key, p, respond);
+    if (!email) return;
+    nlohmann::json view;
+    ctx.store.read([&](store::Tx& tx) {
+        if (auto o = tx.find_organizer(*email)) view = organizer_view(ctx, *o, tx, false);
+    });
+    if (view.is_null())
+        return respond(
+            json_error(404, "organizer_not_found", *email + " is not a registered organizer"));
+    respond(json_response(200, view));
+}
+
+void change(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
+    auto key = caller(ctx, req, respond);
+    if (!key) return;
+    const auto email = path_organizer(*key, p, respond);
+    if (!email) return;
+    auto body = json_body(req, respond, R"({"name": "Coach", "rotate_secret": true})");
+    if (!body) return;
+    std::optional<store::Organizer> current;
+    ctx.store.read([&](store::Tx& tx) { current = tx.find_organizer(*email); });
+    if (!current)
+        return respond(
+            json_error(404, "organizer_not_found", *email + " is not a registered organizer"));
+    auto edit = read_edit(*body, *key, *current, false, respond);
+    if (!edit) return;
+    commit_then_respond(
+        ctx,
+        [&ctx, e = *edit](store::Tx& tx) {
+            if (!tx.find_organizer(e.record.email))  // removed since it was read
+                return json_error(404, "organizer_not_found",
+                                  e.record.email + " is not a registered organizer");
+            tx.put_organizer(e.record);
+            if (e.approval) tx.set_organizer_approval(e.record.email, *e.approval);
+            return json_response(200, organizer_view(ctx, e.record, tx, e.secret_set));
+        },
+        std::move(respond));
+}
+
+void remove(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
+    auto key = caller(ctx, req, respond);
+    if (!key) return;
+    const auto email = path_organizer(*key, p, respond);
+    if (!email) return;
+    if (!manages(*key, *email))
+        return respond(json_error(403, "forbidden",
+                                  "an organizer is removed by a domain key of its domain or an "
+                                  "admin key"));
+    const bool keep_events = truthy(query(req, "keep_events"));
+    commit_then_respond(
+        ctx,
+        [email = *email, keep_events](store::Tx& tx) {
+            const auto before = tx.find_organizer(email);
+            const auto r = services::remove_organizer(tx, email, keep_events, std::time(nullptr));
+            if (!r.found)
+                return json_error(404, "organizer_not_found",
+                                  email + " is not a registered organizer");
+            if (r.events > 0 && !keep_events)
+                return json_error(
+                    409, "organizer_has_events",
+                    fmt::format("{} has {} events; they would be kept, but could no longer be "
+                                "changed by mail. To remove the organizer anyway, repeat with "
+                                "?keep_events=true",
+                                email, r.events));
+            return json_response(200, {{"removed", services::organizer_json(*before)},
+                                       {"events_kept", r.events},
+                                       {"revoked_keys", r.revoked_keys}});
+        },
+        std::move(respond));
+}
+
+}  // namespace
+
+void add_organizer_routes(http::Router& router, ApiContext& ctx) {
+    router.add("POST", "/organizers", api::bind(ctx, create));
+    router.add("GET", "/organizers", api::bind(ctx, list));
+    router.add("GET", "/organizer/{email}", api::bind(ctx, show));
+    router.add("PATCH", "/organizer/{email}", api::bind(ctx, change));
+    router.add("DELETE", "/organizer/{email}", api::bind(ctx, remove));
+}
+
+}  // namespace cis::app
