@@ -74,6 +74,19 @@ struct CursorPage {
 std::optional<CursorPage> cursor_query(const Request& req, const Respond& respond);
 // The next_cursor of a page whose last row has this sort key.
 std::string next_cursor(const std::string& last_key);
+// The 200 answer of a cursor page: {"<name>": [to_json(row)...], "next_cursor": ...}.
+// `rows` came from the store with page.limit + 1; `sort_key` gives a row's key.
+template <typename T, typename ToJson, typename SortKey>
+http::Response cursor_page_response(std::vector<T>& rows, const CursorPage& page,
+                                    const char* name, ToJson to_json, SortKey sort_key) {
+    const bool more = trim_page(rows, page);
+    auto items = nlohmann::json::array();
+    for (const auto& row : rows) items.push_back(to_json(row));
+    return http::json_response(
+        200, {{name, items},
+              {"next_cursor",
+               more ? nlohmann::json(next_cursor(sort_key(rows.back()))) : nlohmann::json()}});
+}
 
 // Runs `work` in the group committer and answers with the response it built once that
 // is on disk (503 when the commit failed, 500 when `work` threw).

@@ -106,12 +106,8 @@ void list(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
     if (key->role == "organizer") f.organizer = key->organizer;
     std::vector<store::ApiKey> found;
     ctx.store.read([&](store::Tx& tx) { found = tx.list_api_keys_page(f); });
-    const bool more = trim_page(found, *page);
-    auto items = nlohmann::json::array();
-    for (const auto& k : found) items.push_back(services::api_key_json(k));
-    respond(json_response(200, {{"keys", items},
-                                {"next_cursor", more ? nlohmann::json(next_cursor(found.back().id))
-                                                     : nlohmann::json()}}));
+    respond(cursor_page_response(found, *page, "keys", services::api_key_json,
+                                 [](const store::ApiKey& k) { return k.id; }));
 }
 
 // The key of the path, if it exists and the caller manages it (else 404/403 answered).

@@ -195,12 +195,8 @@ void list(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
             found.push_back(*own);  // an organizer key sees its own organizer only
         }
     });
-    const bool more = trim_page(found, *page);
-    auto items = nlohmann::json::array();
-    for (const auto& o : found) items.push_back(services::organizer_json(o));
-    respond(json_response(200, {{"organizers", items},
-                                {"next_cursor", more ? nlohmann::json(next_cursor(found.back().email))
-                                                     : nlohmann::json()}}));
+    respond(cursor_page_response(found, *page, "organizers", services::organizer_json,
+                                 [](const store::Organizer& o) { return o.email; }));
 }
 
 void show(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
