@@ -112,7 +112,6 @@ std::optional<Page> page_query(const Request& req, const Respond& respond, const
     return page;
 }
 
-
 std::optional<CursorPage> cursor_query(const Request& req, const Respond& respond) {
     CursorPage page;
     const auto limit = limit_query(req, respond, page.limit);

@@ -77,8 +77,8 @@ std::string next_cursor(const std::string& last_key);
 // The 200 answer of a cursor page: {"<name>": [to_json(row)...], "next_cursor": ...}.
 // `rows` came from the store with page.limit + 1; `sort_key` gives a row's key.
 template <typename T, typename ToJson, typename SortKey>
-http::Response cursor_page_response(std::vector<T>& rows, const CursorPage& page,
-                                    const char* name, ToJson to_json, SortKey sort_key) {
+http::Response cursor_page_response(std::vector<T>& rows, const CursorPage& page, const char* name,
+                                    ToJson to_json, SortKey sort_key) {
     const bool more = trim_page(rows, page);
     auto items = nlohmann::json::array();
     for (const auto& row : rows) items.push_back(to_json(row));

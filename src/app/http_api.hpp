@@ -27,7 +27,8 @@ struct ApiContext {
     // one the route is not offered.
     IntakePipeline* intake;
     std::size_t max_message_size;  // [smtp] max_message_size: the limit of every intake
-    std::string create_mailbox = "create";  // for organizers' secret addresses (create+SECRET@)
+    // [mailboxes] create: organizers' secret addresses are create+SECRET@domain.
+    std::string create_mailbox = "create";
 };
 
 void add_api_routes(http::Router& router, ApiContext& ctx);

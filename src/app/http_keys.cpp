@@ -53,8 +53,8 @@ void create(ApiContext& ctx, const Request& req, const Params&, Respond respond)
     }
     const auto& [role, organizer, domain, label] = text;
     if (!services::role_from(role))
-        return respond(json_error(422, "invalid_role",
-                                  "\"role\" must be admin, domain or organizer"));
+        return respond(
+            json_error(422, "invalid_role", "\"role\" must be admin, domain or organizer"));
     if (role == "organizer" && normalize_address(organizer).empty())
         return respond(json_error(422, "invalid_organizer",
                                   "an organizer key needs \"organizer\": the organizer's address"));
@@ -62,9 +62,9 @@ void create(ApiContext& ctx, const Request& req, const Params&, Respond respond)
         return respond(json_error(422, "invalid_domain",
                                   "a domain key needs \"domain\": a domain such as club.example"));
     if (label.size() > kMaxLabel || label.find_first_of("\r\n") != std::string::npos)
-        return respond(json_error(
-            422, "invalid_label",
-            fmt::format("\"label\" is one line of at most {} characters", kMaxLabel)));
+        return respond(
+            json_error(422, "invalid_label",
+                       fmt::format("\"label\" is one line of at most {} characters", kMaxLabel)));
     services::NewKey k;
     try {
         k = services::make_api_key(role, organizer, domain, label, std::time(nullptr));
@@ -111,8 +111,8 @@ void list(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
 }
 
 // The key of the path, if it exists and the caller manages it (else 404/403 answered).
-std::optional<store::ApiKey> managed_key(ApiContext& ctx, const store::ApiKey& key,
-                                         const Params& p, const Respond& respond) {
+std::optional<store::ApiKey> managed_key(ApiContext& ctx, const store::ApiKey& key, const Params& p,
+                                         const Respond& respond) {
     std::optional<store::ApiKey> target;
     ctx.store.read([&](store::Tx& tx) { target = tx.find_api_key(p.at("id")); });
     if (!target) {

@@ -96,7 +96,8 @@ std::optional<OrganizerEdit> read_edit(const nlohmann::json& body, const store::
             }
         } else if (name == "rotate_secret" || name == "generate_secret") {
             if (!value.is_boolean())
-                return fail(422, "invalid_" + name, fmt::format("\"{}\" must be true or false", name));
+                return fail(422, "invalid_" + name,
+                            fmt::format("\"{}\" must be true or false", name));
             if (value.get<bool>()) {
                 e.record.secret = services::new_organizer_secret();
                 e.secret_set = true;

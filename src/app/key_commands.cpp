@@ -12,7 +12,6 @@
 
 namespace cis::app {
 
-
 int cmd_key_create(const Config& c, const KeyArgs& a) {
     services::NewKey k;
     try {

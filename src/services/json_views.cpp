@@ -80,7 +80,8 @@ nlohmann::json api_key_json(const store::ApiKey& k) {
             {"domain", text_or_null(k.domain)},
             {"label", k.label},
             {"created_at", rfc3339_utc(k.created_at)},
-            {"revoked_at", k.revoked_at ? nlohmann::json(rfc3339_utc(*k.revoked_at)) : nlohmann::json()}};
+            {"revoked_at",
+             k.revoked_at ? nlohmann::json(rfc3339_utc(*k.revoked_at)) : nlohmann::json()}};
 }
 
 nlohmann::json inbound_json(const store::InboundRecord& r) {

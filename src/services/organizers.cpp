@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <algorithm>
+#include <array>
 
 #include "services/api_keys.hpp"
 #include "services/ids.hpp"
@@ -11,8 +11,8 @@
 namespace cis::services {
 
 bool valid_trust(const std::string& trust) {
-    static constexpr std::array<std::string_view, 5> kTrusts = {"default", "dkim", "secret",
-                                                                "both", "none"};
+    static constexpr std::array<std::string_view, 5> kTrusts = {"default", "dkim", "secret", "both",
+                                                                "none"};
     return std::find(kTrusts.begin(), kTrusts.end(), trust) != kTrusts.end();
 }
 

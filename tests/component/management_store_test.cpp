@@ -44,8 +44,8 @@ TEST_F(ManagementStore, OrganizerPagesFollowTheCursorWithinTheDomain) {
         }
     });
     // A subdomain is another domain: its organizers belong to its own domain key.
-    EXPECT_EQ(seen, (std::vector<std::string>{"a@club.example", "b@club.example",
-                                              "d@club.example"}));
+    EXPECT_EQ(seen,
+              (std::vector<std::string>{"a@club.example", "b@club.example", "d@club.example"}));
 }
 
 TEST_F(ManagementStore, KeyPagesByOrganizerAndDomain) {

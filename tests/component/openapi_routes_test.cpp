@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/thread_pool.hpp>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -28,8 +29,8 @@ class OpenApiRoutes : public test::StoreTest {
         dkim::Verifier verifier{dkim::VerifierOptions{}};
         boost::asio::thread_pool workers(1);
         app::IntakePipeline pipeline(policy, *store_, writer, verifier, workers);
-        app::ApiContext ctx{*store_, committer, "cis.test", "k", "k", "bounce", "sandbox",
-                            [] {},   &pipeline, 1 << 20};
+        app::ApiContext ctx{*store_,  committer, "cis.test", "k",       "k",
+                            "bounce", "sandbox", [] {},      &pipeline, 1 << 20};
         http::Router router;
         app::add_api_routes(router, ctx);
         RouteSet out;
@@ -41,7 +42,7 @@ class OpenApiRoutes : public test::StoreTest {
     }
 
     static RouteSet documented(const nlohmann::json& doc) {
-        static const std::set<std::string> kMethods = {"get", "put", "post", "delete",
+        static const std::set<std::string> kMethods = {"get",   "put",  "post",    "delete",
                                                        "patch", "head", "options", "trace"};
         RouteSet out;
         for (const auto& [path, item] : doc.at("paths").items())
