@@ -51,22 +51,50 @@ std::optional<std::string> path_organizer(const store::ApiKey& key, const Params
     return email;
 }
 
+// The organizer as the API shows it; with the transaction, its approval switch, event
+// count and active keys too.
+nlohmann::json organizer_view(const ApiContext& ctx, const store::Organizer& o, store::Tx& tx,
+                              bool show_secret) {
+    auto j = services::organizer_json(o);
+    j["approval"] = approval_json(tx.organizer_approval(o.email));
+    j["events"] = tx.count_organizer_events(o.email);
+    store::KeyFilter keys;
+    keys.organizer = o.email;
+    keys.include_revoked = false;
+    keys.limit = 100000;
+    j["active_keys"] = tx.list_api_keys_page(keys).size();
+    if (show_secret && !o.secret.empty())
+        j["secret_address"] = fmt::format("{}+{}@{}", ctx.create_mailbox, o.secret, ctx.domain);
+    return j;
+}
+
 // The changes a POST or PATCH body asks for, checked for type and for the caller's right
-// to make them. Fields absent from the body leave the record as it is.
+// to make them. They are applied inside the write transaction, to the record as it is
+// then, so two concurrent changes of different fields both stay.
 struct OrganizerEdit {
-    store::Organizer record;
+    std::optional<std::string> name, trust, secret;
+    std::optional<std::int64_t> event_limit;
     std::optional<std::optional<bool>> approval;  // outer: given; inner: null = inherit
-    bool secret_set = false;                      // the answer then shows the secret address
+
+    // The record with the changes, or the reason it would be invalid (services rule).
+    std::string apply(store::Organizer& o) const {
+        if (name) o.name = *name;
+        if (trust) o.trust = *trust;
+        if (secret) o.secret = *secret;
+        if (event_limit) o.event_limit = *event_limit;
+        return services::organizer_problem(o);
+    }
+    // Whether the answer shows the secret address: only to the call that set it.
+    bool shows_secret() const { return secret && !secret->empty(); }
 };
 
 std::optional<OrganizerEdit> read_edit(const nlohmann::json& body, const store::ApiKey& key,
-                                       store::Organizer base, bool creating,
-                                       const Respond& respond) {
+                                       bool creating, const Respond& respond) {
     const auto fail = [&](int status, std::string code, std::string message) {
         respond(json_error(status, code, message));
         return std::nullopt;
     };
-    OrganizerEdit e{std::move(base), std::nullopt, false};
+    OrganizerEdit e;
     const bool organizer_key = key.role == "organizer";
     for (const auto& [name, value] : body.items()) {
         const bool policy = name == "trust" || name == "event_limit";
@@ -83,30 +111,23 @@ std::optional<OrganizerEdit> read_edit(const nlohmann::json& body, const store::
             if (text.size() > 200)
                 return fail(422, "invalid_" + name,
                             fmt::format("\"{}\" is at most 200 characters", name));
-            if (name == "name") e.record.name = text;
-            if (name == "trust") e.record.trust = text;
-            if (name == "secret") {
-                if (text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                           "0123456789-_") != std::string::npos)
-                    return fail(422, "invalid_secret",
-                                "\"secret\" goes into an address (create+SECRET@): letters, "
-                                "digits, '-' and '_' only");
-                e.record.secret = text;
-                e.secret_set = !text.empty();
-            }
+            if (name == "secret" &&
+                text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                       "0123456789-_") != std::string::npos)
+                return fail(422, "invalid_secret",
+                            "\"secret\" goes into an address (create+SECRET@): letters, "
+                            "digits, '-' and '_' only");
+            (name == "name" ? e.name : name == "trust" ? e.trust : e.secret) = text;
         } else if (name == "rotate_secret" || name == "generate_secret") {
             if (!value.is_boolean())
                 return fail(422, "invalid_" + name,
                             fmt::format("\"{}\" must be true or false", name));
-            if (value.get<bool>()) {
-                e.record.secret = services::new_organizer_secret();
-                e.secret_set = true;
-            }
+            if (value.get<bool>()) e.secret = services::new_organizer_secret();
         } else if (name == "event_limit") {
             if (!value.is_number_integer() || value.get<std::int64_t>() < 0)
                 return fail(422, "invalid_event_limit",
                             "\"event_limit\" must be a whole number, 0 for no limit");
-            e.record.event_limit = value.get<std::int64_t>();
+            e.event_limit = value.get<std::int64_t>();
         } else if (name == "approval") {
             if (!value.is_boolean() && !value.is_null())
                 return fail(422, "invalid_approval",
@@ -119,26 +140,17 @@ std::optional<OrganizerEdit> read_edit(const nlohmann::json& body, const store::
                                     name));
         }
     }
-    if (const auto problem = services::organizer_problem(e.record); !problem.empty())
-        return fail(422, "invalid_organizer", problem);
     return e;
 }
 
-// The organizer as the API shows it; with the transaction, its approval switch, event
-// count and active keys too.
-nlohmann::json organizer_view(const ApiContext& ctx, const store::Organizer& o, store::Tx& tx,
-                              bool show_secret) {
-    auto j = services::organizer_json(o);
-    j["approval"] = approval_json(tx.organizer_approval(o.email));
-    j["events"] = tx.count_organizer_events(o.email);
-    store::KeyFilter keys;
-    keys.organizer = o.email;
-    keys.include_revoked = false;
-    keys.limit = 100000;
-    j["active_keys"] = tx.list_api_keys_page(keys).size();
-    if (show_secret && !o.secret.empty())
-        j["secret_address"] = fmt::format("{}+{}@{}", ctx.create_mailbox, o.secret, ctx.domain);
-    return j;
+// Applies the edit to `o` and stores it, in the caller's transaction; the answer.
+http::Response store_edit(const ApiContext& ctx, store::Tx& tx, store::Organizer o,
+                          const OrganizerEdit& e, int status) {
+    if (const auto problem = e.apply(o); !problem.empty())
+        return json_error(422, "invalid_organizer", problem);
+    tx.put_organizer(o);
+    if (e.approval) tx.set_organizer_approval(o.email, *e.approval);
+    return json_response(status, organizer_view(ctx, o, tx, e.shows_secret()));
 }
 
 void create(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
@@ -159,23 +171,20 @@ void create(ApiContext& ctx, const Request& req, const Params&, Respond respond)
             key->role == "domain"
                 ? fmt::format("this domain key registers organizers @{} only", key->domain)
                 : "registering organizers needs an admin key or a domain key of their domain"));
-    store::Organizer base;
-    base.email = email;
-    base.created_at = std::time(nullptr);
-    auto edit = read_edit(*body, *key, base, true, respond);
+    auto edit = read_edit(*body, *key, true, respond);
     if (!edit) return;
     commit_then_respond(
         ctx,
-        [&ctx, e = *edit](store::Tx& tx) {
-            if (tx.find_organizer(e.record.email))
-                return json_error(409, "organizer_exists",
-                                  e.record.email +
-                                      " is already registered; change it with PATCH /organizer/" +
-                                      e.record.email);
-            tx.put_organizer(e.record);
-            if (e.approval) tx.set_organizer_approval(e.record.email, *e.approval);
-            auto r = json_response(201, organizer_view(ctx, e.record, tx, e.secret_set));
-            r.headers.emplace_back("Location", "/organizer/" + e.record.email);
+        [&ctx, email, e = *edit](store::Tx& tx) {
+            if (tx.find_organizer(email))
+                return json_error(
+                    409, "organizer_exists",
+                    email + " is already registered; change it with PATCH /organizer/" + email);
+            store::Organizer o;
+            o.email = email;
+            o.created_at = std::time(nullptr);
+            auto r = store_edit(ctx, tx, o, e, 201);
+            if (r.status == 201) r.headers.emplace_back("Location", "/organizer/" + email);
             return r;
         },
         std::move(respond));
@@ -222,22 +231,16 @@ void change(ApiContext& ctx, const Request& req, const Params& p, Respond respon
     if (!email) return;
     auto body = json_body(req, respond, R"({"name": "Coach", "rotate_secret": true})");
     if (!body) return;
-    std::optional<store::Organizer> current;
-    ctx.store.read([&](store::Tx& tx) { current = tx.find_organizer(*email); });
-    if (!current)
-        return respond(
-            json_error(404, "organizer_not_found", *email + " is not a registered organizer"));
-    auto edit = read_edit(*body, *key, *current, false, respond);
+    auto edit = read_edit(*body, *key, false, respond);
     if (!edit) return;
     commit_then_respond(
         ctx,
-        [&ctx, e = *edit](store::Tx& tx) {
-            if (!tx.find_organizer(e.record.email))  // removed since it was read
+        [&ctx, email = *email, e = *edit](store::Tx& tx) {
+            const auto current = tx.find_organizer(email);
+            if (!current)
                 return json_error(404, "organizer_not_found",
-                                  e.record.email + " is not a registered organizer");
-            tx.put_organizer(e.record);
-            if (e.approval) tx.set_organizer_approval(e.record.email, *e.approval);
-            return json_response(200, organizer_view(ctx, e.record, tx, e.secret_set));
+                                  email + " is not a registered organizer");
+            return store_edit(ctx, tx, *current, e, 200);
         },
         std::move(respond));
 }
