@@ -245,3 +245,16 @@ def test_revoke_keys(world):
     listed = {k["id"]: k for k in cis.json("key", "list")["keys"]}
     assert listed[key_id(keys["org"])]["revoked_at"] is not None
     assert listed[targets["other_org"]["id"]]["revoked_at"] is None
+
+
+def test_concurrent_changes_of_different_fields_both_stay(world):
+    """Each PATCH applies its fields to the record as it is in its own write transaction."""
+    from concurrent.futures import ThreadPoolExecutor
+    cis, keys, _ = world
+    with ThreadPoolExecutor(8) as pool:
+        for i in range(10):
+            calls = [pool.submit(cis.api, "PATCH", "/organizer/rival@example.org", keys["domain"], body)
+                     for body in ({"name": f"Rival {i}"}, {"event_limit": i + 1})]
+            assert [c.result()[0] for c in calls] == [200, 200]
+            body = cis.api("GET", "/organizer/rival@example.org", keys["domain"])[1]
+            assert (body["name"], body["event_limit"]) == (f"Rival {i}", i + 1)
