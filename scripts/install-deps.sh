@@ -12,6 +12,7 @@ packages=(
   # tests: unit, sanitizers, fuzzing, real peers
   libgtest-dev libgmock-dev libbenchmark-dev clang-14 libfuzzer-14-dev libclang-rt-14-dev
   python3 python3-pytest python3-icalendar python3-dkim python3-aiosmtpd swaks openssl sqlite3
+  python3-jsonschema  # tests/e2e/test_openapi.py: draft 2020-12, as OpenAPI 3.1 uses
   postfix  # smtp-sink (the relay client's test peer) and a private relay instance (e2e)
 )
 if [[ "${1:-}" == "--bench" ]]; then

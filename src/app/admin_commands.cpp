@@ -9,6 +9,7 @@
 #include "core/address.hpp"
 #include "services/ids.hpp"
 #include "services/json_views.hpp"
+#include "services/organizers.hpp"
 
 namespace cis::app {
 
@@ -79,11 +80,9 @@ int cmd_organizer_add(const Config& c, const OrganizerArgs& a) {
     o.email = valid_address(a.email);
     o.name = a.name;
     o.trust = a.trust;
-    o.secret = a.generate_secret ? services::random_token(18) : a.secret;
+    o.secret = a.generate_secret ? services::new_organizer_secret() : a.secret;
     o.event_limit = a.event_limit;
     o.created_at = std::time(nullptr);
-    if ((o.trust == "secret" || o.trust == "both") && o.secret.empty())
-        throw ConfigError("--trust " + o.trust + " needs --secret or --generate-secret");
     auto store = open_store(c);
     store->write([&](store::Tx& tx) {
         if (auto old = tx.find_organizer(o.email)) {
@@ -91,6 +90,8 @@ int cmd_organizer_add(const Config& c, const OrganizerArgs& a) {
             if (a.name.empty()) o.name = old->name;
             if (o.secret.empty()) o.secret = old->secret;
         }
+        if (const auto problem = services::organizer_problem(o); !problem.empty())
+            throw ConfigError(problem + " (--secret or --generate-secret)");
         tx.put_organizer(o);
     });
     std::cout << "organizer " << o.email << " registered\n";
@@ -115,13 +116,16 @@ int cmd_organizer_list(const Config& c, const OrganizerArgs& a) {
 int cmd_organizer_remove(const Config& c, const OrganizerArgs& a) {
     const std::string email = valid_address(a.email);
     auto store = open_store(c);
-    bool removed = false;
-    store->write([&](store::Tx& tx) { removed = tx.remove_organizer(email); });
-    if (!removed) {
+    services::OrganizerRemoval r;
+    store->write([&](store::Tx& tx) {
+        r = services::remove_organizer(tx, email, true, std::time(nullptr));
+    });
+    if (!r.found) {
         std::cerr << "cis: " << email << " is not a registered organizer\n";
         return 1;
     }
-    std::cout << "organizer " << email << " removed (their events are kept)\n";
+    std::cout << fmt::format("organizer {} removed (their {} events are kept; {} keys revoked)\n",
+                             email, r.events, r.revoked_keys.size());
     return 0;
 }
 

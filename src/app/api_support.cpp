@@ -77,18 +77,28 @@ std::optional<std::int64_t> positive_number(const std::string& text) {
     return v > 0 ? std::optional(v) : std::nullopt;
 }
 
-std::optional<Page> page_query(const Request& req, const Respond& respond, const char* before_is) {
-    constexpr std::size_t kMaxPage = 1000;
-    Page page;
-    if (req.query.count("limit")) {
-        const auto limit = positive_number(query(req, "limit"));
-        if (!limit) {
-            respond(json_error(400, "invalid_parameter",
-                               fmt::format("limit must be a number from 1 to {}", kMaxPage)));
-            return std::nullopt;
-        }
-        page.limit = std::min<std::size_t>(static_cast<std::size_t>(*limit), kMaxPage);
+namespace {
+constexpr std::size_t kMaxPage = 1000;
+
+// The `limit` query parameter: 1 to kMaxPage, `fallback` when absent.
+std::optional<std::size_t> limit_query(const Request& req, const Respond& respond,
+                                       std::size_t fallback) {
+    if (!req.query.count("limit")) return fallback;
+    const auto limit = positive_number(query(req, "limit"));
+    if (!limit) {
+        respond(json_error(400, "invalid_parameter",
+                           fmt::format("limit must be a number from 1 to {}", kMaxPage)));
+        return std::nullopt;
     }
+    return std::min<std::size_t>(static_cast<std::size_t>(*limit), kMaxPage);
+}
+}  // namespace
+
+std::optional<Page> page_query(const Request& req, const Respond& respond, const char* before_is) {
+    Page page;
+    const auto limit = limit_query(req, respond, page.limit);
+    if (!limit) return std::nullopt;
+    page.limit = *limit;
     if (req.query.count("before")) {
         const auto before = positive_number(query(req, "before"));
         if (!before) {
@@ -100,6 +110,37 @@ std::optional<Page> page_query(const Request& req, const Respond& respond, const
         page.before = *before;
     }
     return page;
+}
+
+std::optional<CursorPage> cursor_query(const Request& req, const Respond& respond) {
+    CursorPage page;
+    const auto limit = limit_query(req, respond, page.limit);
+    if (!limit) return std::nullopt;
+    page.limit = *limit;
+    const std::string cursor = query(req, "cursor");
+    const auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+    };
+    bool ok = cursor.size() % 2 == 0 && cursor.size() <= 1024;
+    for (std::size_t i = 0; ok && i < cursor.size(); i += 2) {
+        const int hi = hex(cursor[i]), lo = hex(cursor[i + 1]);
+        ok = hi >= 0 && lo >= 0;
+        if (ok) page.after += static_cast<char>(hi * 16 + lo);
+    }
+    if (!ok) {
+        respond(json_error(400, "invalid_parameter",
+                           "cursor must be the next_cursor of the previous page, unchanged"));
+        return std::nullopt;
+    }
+    return page;
+}
+
+std::string next_cursor(const std::string& last_key) {
+    std::string out;
+    for (unsigned char c : last_key) out += fmt::format("{:02x}", c);
+    return out;
 }
 
 void commit_then_respond(ApiContext& ctx, std::function<http::Response(store::Tx&)> work,

@@ -57,11 +57,35 @@ struct Page {
 std::optional<Page> page_query(const Request& req, const Respond& respond, const char* before_is);
 // Call the store with page.limit + 1; this trims the extra row and says whether a next
 // page exists.
-template <typename T>
-bool trim_page(std::vector<T>& rows, const Page& page) {
+template <typename T, typename AnyPage>
+bool trim_page(std::vector<T>& rows, const AnyPage& page) {
     if (rows.size() <= page.limit) return false;
     rows.resize(page.limit);
     return true;
+}
+
+// Cursor paging in key order (management listings): `?limit=` (1 to 1000, 50 by default)
+// and `?cursor=` (the previous page's next_cursor, opaque to clients: the hex of the last
+// row's sort key, so any key text travels safely in a URL). Nullopt after answering 400.
+struct CursorPage {
+    std::size_t limit = 50;
+    std::string after;  // the decoded sort key; "" = from the start
+};
+std::optional<CursorPage> cursor_query(const Request& req, const Respond& respond);
+// The next_cursor of a page whose last row has this sort key.
+std::string next_cursor(const std::string& last_key);
+// The 200 answer of a cursor page: {"<name>": [to_json(row)...], "next_cursor": ...}.
+// `rows` came from the store with page.limit + 1; `sort_key` gives a row's key.
+template <typename T, typename ToJson, typename SortKey>
+http::Response cursor_page_response(std::vector<T>& rows, const CursorPage& page, const char* name,
+                                    ToJson to_json, SortKey sort_key) {
+    const bool more = trim_page(rows, page);
+    auto items = nlohmann::json::array();
+    for (const auto& row : rows) items.push_back(to_json(row));
+    return http::json_response(
+        200, {{name, items},
+              {"next_cursor",
+               more ? nlohmann::json(next_cursor(sort_key(rows.back()))) : nlohmann::json()}});
 }
 
 // Runs `work` in the group committer and answers with the response it built once that

@@ -170,6 +170,10 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
     add_inbound_routes(router, ctx);
     add_unsubscribe_routes(router, ctx);
     add_suppression_routes(router, ctx);
+    add_organizer_routes(router, ctx);
+    add_organizer_domain_routes(router, ctx);
+    add_key_routes(router, ctx);
+    add_openapi_routes(router);
 }
 
 }  // namespace cis::app

@@ -1,12 +1,14 @@
 #pragma once
 // The HTTP API of SPEC §4 that exists so far: health, invitations, the sandbox, raw
-// inbound mail (http_inbound.cpp), suppressions, and the public unsubscribe link. Routes
+// inbound mail (http_inbound.cpp), suppressions, management of organizers and keys, the
+// OpenAPI document, and the public unsubscribe link. Routes
 // authenticate the X-API-Key, check its role, and call the services; writes go through the
 // GroupCommitter so many concurrent requests share one fsync.
 #include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "http/router.hpp"
 #include "services/invites.hpp"
@@ -25,6 +27,8 @@ struct ApiContext {
     // one the route is not offered.
     IntakePipeline* intake;
     std::size_t max_message_size;  // [smtp] max_message_size: the limit of every intake
+    // [mailboxes] create: organizers' secret addresses are create+SECRET@domain.
+    std::string create_mailbox = "create";
 };
 
 void add_api_routes(http::Router& router, ApiContext& ctx);
@@ -39,5 +43,17 @@ void add_inbound_routes(http::Router& router, ApiContext& ctx);
 void add_unsubscribe_routes(http::Router& router, ApiContext& ctx);
 // GET and POST /suppressions, DELETE /suppressions/{email} (http_suppressions.cpp).
 void add_suppression_routes(http::Router& router, ApiContext& ctx);
+// Management of organizers (http_organizers.cpp): POST /organizers, GET /organizers,
+// GET, PATCH and DELETE /organizer/{email}.
+void add_organizer_routes(http::Router& router, ApiContext& ctx);
+// GET and POST /organizer-domains, DELETE /organizer-domains/{domain}
+// (http_organizer_domains.cpp).
+void add_organizer_domain_routes(http::Router& router, ApiContext& ctx);
+// POST and GET /keys, GET and DELETE /keys/{id} (http_keys.cpp).
+void add_key_routes(http::Router& router, ApiContext& ctx);
+// GET /openapi.json, no key: the document built into the binary (http_openapi.cpp).
+void add_openapi_routes(http::Router& router);
+// That document: src/app/openapi.json as it was at build time.
+std::string_view openapi_document();
 
 }  // namespace cis::app

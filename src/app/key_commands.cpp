@@ -8,21 +8,9 @@
 #include "app/commands.hpp"
 #include "app/runtime.hpp"
 #include "services/api_keys.hpp"
+#include "services/json_views.hpp"
 
 namespace cis::app {
-
-namespace {
-nlohmann::json key_json(const store::ApiKey& k) {
-    return {{"id", k.id},
-            {"role", k.role},
-            {"organizer", k.organizer.empty() ? nlohmann::json() : nlohmann::json(k.organizer)},
-            {"domain", k.domain.empty() ? nlohmann::json() : nlohmann::json(k.domain)},
-            {"label", k.label},
-            {"created_at", rfc3339_utc(k.created_at)},
-            {"revoked_at",
-             k.revoked_at ? nlohmann::json(rfc3339_utc(*k.revoked_at)) : nlohmann::json()}};
-}
-}  // namespace
 
 int cmd_key_create(const Config& c, const KeyArgs& a) {
     services::NewKey k;
@@ -47,7 +35,7 @@ int cmd_key_list(const Config& c, const KeyArgs& a) {
     store->read([&](store::Tx& tx) { keys = tx.list_api_keys(); });
     if (a.json) {
         auto list = nlohmann::json::array();
-        for (const auto& k : keys) list.push_back(key_json(k));
+        for (const auto& k : keys) list.push_back(services::api_key_json(k));
         std::cout << nlohmann::json{{"keys", list}}.dump(2) << "\n";
         return 0;
     }
@@ -64,7 +52,9 @@ int cmd_key_revoke(const Config& c, const KeyArgs& a) {
     if (id.starts_with("cis_")) id = id.substr(4, id.find('_', 4) - 4);  // a whole key was pasted
     auto store = open_store(c);
     bool revoked = false;
-    store->write([&](store::Tx& tx) { revoked = tx.revoke_api_key(id, std::time(nullptr)); });
+    store->write([&](store::Tx& tx) {
+        revoked = !services::revoke_api_keys(tx, {id}, std::time(nullptr)).empty();
+    });
     if (!revoked) {
         std::cerr << "cis: no active key with id " << id << "\n";
         return 1;

@@ -92,6 +92,7 @@ int cmd_serve(const Config& c) {
                    keys.token_key, c.mailbox_bounce,
                    c.transport,    [&outbound] { outbound.poke(); },
                    &pipeline,      static_cast<std::size_t>(c.smtp_max_message_size)};
+    api.create_mailbox = c.mailbox_create;
     http::Router router;
     add_api_routes(router, api);
     http::Server http_server(io, http_options(c),

@@ -66,6 +66,12 @@ void Router::add(std::string method, std::string pattern, Route route) {
     entries_.push_back(std::move(e));
 }
 
+std::vector<std::pair<std::string, std::string>> Router::routes() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const Entry& e : entries_) out.emplace_back(e.method, e.pattern);
+    return out;
+}
+
 bool Router::matches(const Entry& e, std::string_view raw_path) {
     std::size_t i = 0;
     const bool ok = for_each_segment(raw_path, [&](std::string_view s) {

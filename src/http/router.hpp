@@ -38,6 +38,10 @@ class Router {
     // (method, pattern). Not thread-safe: add every route before serving.
     void add(std::string method, std::string pattern, Route route);
 
+    // Every (method, pattern) added, in order: for documentation checks (the OpenAPI
+    // document must list exactly these).
+    std::vector<std::pair<std::string, std::string>> routes() const;
+
     // `raw_path` is still percent-encoded (Request::raw_path()).
     Match match(std::string_view method, std::string_view raw_path) const;
 

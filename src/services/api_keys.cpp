@@ -72,4 +72,20 @@ bool key_covers_organizer(const store::ApiKey& key, const std::string& organizer
     return false;
 }
 
+bool key_manages_key(const store::ApiKey& caller, const store::ApiKey& target) {
+    const auto role = role_from(caller.role);
+    if (role == Role::Admin) return true;
+    if (target.role != "organizer") return false;
+    if (role == Role::Domain) return domain_part(target.organizer) == caller.domain;
+    return role == Role::Organizer && target.organizer == caller.organizer;
+}
+
+std::vector<std::string> revoke_api_keys(store::Tx& tx, const std::vector<std::string>& ids,
+                                         std::int64_t now) {
+    std::vector<std::string> revoked;
+    for (const auto& id : ids)
+        if (tx.revoke_api_key(id, now)) revoked.push_back(id);
+    return revoked;
+}
+
 }  // namespace cis::services

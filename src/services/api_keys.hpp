@@ -3,6 +3,7 @@
 // SHA-256 of the secret is stored, so a stolen database does not yield usable keys.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/event.hpp"
 #include "store/store.hpp"
@@ -27,5 +28,17 @@ std::optional<store::ApiKey> authenticate(store::Tx& tx, std::string_view presen
 // Whether the key may act on an organizer's events: admin always, domain keys for
 // organizers of their domain, organizer keys for their own.
 bool key_covers_organizer(const store::ApiKey& key, const std::string& organizer);
+
+// Whether `caller` may see, create or revoke `target` (a key that exists or is about to):
+// admin keys any key; domain keys the organizer keys of organizers of their domain;
+// organizer keys the organizer keys of their own organizer. Never a key of a wider role
+// than the caller's, so no key can make or unmake a stronger one.
+bool key_manages_key(const store::ApiKey& caller, const store::ApiKey& target);
+
+// THE one place keys are revoked (the API's DELETE /keys/{id}, removing an organizer, and
+// `cis key revoke`): anything that caches keys must be told here. Returns the ids that
+// were active and are now revoked.
+std::vector<std::string> revoke_api_keys(store::Tx& tx, const std::vector<std::string>& ids,
+                                         std::int64_t now);
 
 }  // namespace cis::services

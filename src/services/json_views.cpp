@@ -73,6 +73,17 @@ nlohmann::json organizer_json(const store::Organizer& o) {
             {"created_at", rfc3339_utc(o.created_at)}};
 }
 
+nlohmann::json api_key_json(const store::ApiKey& k) {
+    return {{"id", k.id},
+            {"role", k.role},
+            {"organizer", text_or_null(k.organizer)},
+            {"domain", text_or_null(k.domain)},
+            {"label", k.label},
+            {"created_at", rfc3339_utc(k.created_at)},
+            {"revoked_at",
+             k.revoked_at ? nlohmann::json(rfc3339_utc(*k.revoked_at)) : nlohmann::json()}};
+}
+
 nlohmann::json inbound_json(const store::InboundRecord& r) {
     nlohmann::json j = {{"id", r.id},
                         {"received_at", rfc3339_utc(r.received_at)},

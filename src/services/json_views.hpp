@@ -12,6 +12,8 @@ namespace cis::services {
 //  all_day, rrule, status, sequence, created_at, updated_at, [occurrences], ...}
 nlohmann::json event_json(const Event& e);
 nlohmann::json organizer_json(const store::Organizer& o);
+// {id, role, organizer, domain, label, created_at, revoked_at}: never the hash.
+nlohmann::json api_key_json(const store::ApiKey& k);
 nlohmann::json inbound_json(const store::InboundRecord& r);
 nlohmann::json outbox_json(const store::OutboxMessage& m, bool with_message);
 // "20240501T080000Z" → "2024-05-01T08:00:00Z", "20240501" → "2024-05-01"

@@ -187,4 +187,28 @@ struct SuppressionFilter {
     std::int64_t before = 0;  // only positions below this one (the next page); 0 = newest
 };
 
+// --- management API (organizers and keys: app/http_organizers.cpp, http_keys.cpp) ---
+
+// A domain whose every address may organise.
+struct OrganizerDomain {
+    std::string domain;
+    std::int64_t created_at = 0;
+};
+
+// A page of organizers in address order.
+struct OrganizerPageFilter {
+    std::string domain;  // organizers of this domain only; empty = any
+    std::string after;   // only addresses after this one (the next page); empty = from the start
+    std::size_t limit = 50;
+};
+
+// A page of API keys in id order (ids are random: the order is stable, not meaningful).
+struct KeyFilter {
+    std::string organizer;         // organizer keys of this organizer only; empty = any
+    std::string organizer_domain;  // organizer keys of organizers of this domain; empty = any
+    bool include_revoked = true;
+    std::string after;  // only ids after this one (the next page); empty = from the start
+    std::size_t limit = 50;
+};
+
 }  // namespace cis::store

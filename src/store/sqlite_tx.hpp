@@ -6,6 +6,12 @@
 
 namespace cis::store {
 
+// Row readers shared by the files of one table family.
+// email, name, trust, coalesce(secret, ''), event_limit, created_at
+Organizer read_organizer(const Statement& s);
+// id, hash, role, coalesce(organizer, ''), coalesce(domain, ''), label, created_at, revoked_at
+ApiKey read_key(const Statement& s);
+
 class SqliteTx final : public Tx {
   public:
     explicit SqliteTx(Database& db) : db_(db) {}
@@ -97,6 +103,13 @@ class SqliteTx final : public Tx {
 
     std::optional<std::string> setting(const std::string& key) override;
     void put_setting(const std::string& key, const std::string& value) override;
+
+    std::vector<Organizer> list_organizers_page(const OrganizerPageFilter& f) override;
+    std::optional<bool> organizer_approval(const std::string& email) override;
+    std::int64_t count_organizer_events(const std::string& email) override;
+    std::vector<OrganizerDomain> list_organizer_domains() override;
+    bool remove_organizer_domain(const std::string& domain) override;
+    std::vector<ApiKey> list_api_keys_page(const KeyFilter& f) override;
 
   private:
     Event read_event(Statement& s);

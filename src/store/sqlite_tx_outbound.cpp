@@ -8,12 +8,10 @@ namespace cis::store {
 
 // --- API keys ---------------------------------------------------------------------
 
-namespace {
 ApiKey read_key(const Statement& s) {
     return ApiKey{s.text(0), s.text(1), s.text(2), s.text(3),
                   s.text(4), s.text(5), s.i64(6),  s.opt_i64(7)};
 }
-}  // namespace
 
 void SqliteTx::insert_api_key(const ApiKey& k) {
     auto s = db_.prepare(

@@ -21,11 +21,9 @@ void SqliteTx::savepoint(const std::function<void()>& fn) {
 
 // --- organizers -------------------------------------------------------------------
 
-namespace {
-Organizer read_organizer(Statement& s) {
+Organizer read_organizer(const Statement& s) {
     return Organizer{s.text(0), s.text(1), s.text(2), s.text(3), s.i64(4), s.i64(5)};
 }
-}  // namespace
 
 std::optional<Organizer> SqliteTx::find_organizer(const std::string& email) {
     auto s = db_.prepare(

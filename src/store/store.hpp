@@ -151,6 +151,16 @@ class Tx {
     // settings (installation keys and switches)
     virtual std::optional<std::string> setting(const std::string& key) = 0;
     virtual void put_setting(const std::string& key, const std::string& value) = 0;
+
+    // --- management API: organizers and keys (sqlite_tx_manage.cpp) ---
+    virtual std::vector<Organizer> list_organizers_page(const OrganizerPageFilter& f) = 0;
+    // The organizer's own approval switch (nullopt: inherits the installation's).
+    virtual std::optional<bool> organizer_approval(const std::string& email) = 0;
+    // Events stored for the organizer, whatever their status.
+    virtual std::int64_t count_organizer_events(const std::string& email) = 0;
+    virtual std::vector<OrganizerDomain> list_organizer_domains() = 0;
+    virtual bool remove_organizer_domain(const std::string& domain) = 0;  // false: not allowed
+    virtual std::vector<ApiKey> list_api_keys_page(const KeyFilter& f) = 0;
 };
 
 // How durable a write must be before write() returns.

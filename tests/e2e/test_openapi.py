@@ -1,0 +1,308 @@
+"""The OpenAPI document at /openapi.json: a valid OpenAPI 3.1 document, and true. Every
+documented operation is called on a real `cis serve` (sandbox transport) with realistic
+data, for a success and at least one error; each real answer's status must be documented
+and its body must match the schema documented for that status.
+
+To add a route: document it in src/app/openapi.json, then add a line to CALLS (a success
+and an error at least); the test says which operations no line calls yet."""
+import json
+import re
+import urllib.parse
+
+import pytest
+from jsonschema import Draft202012Validator, RefResolver
+
+from cis_harness import DOMAIN, make_invite
+
+METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+# No error can be provoked on these: they have no input and need no key.
+NO_ERROR_CASE = {("get", "/healthz"), ("get", "/readyz"), ("get", "/openapi.json")}
+
+
+@pytest.fixture
+def doc(cis):
+    headers = {}
+    status, body = cis.api("GET", "/openapi.json", headers=headers, response=headers)
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    return body
+
+
+# --- the document ----------------------------------------------------------------------
+
+def refs(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"]
+        for value in node.values():
+            yield from refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from refs(value)
+
+
+def resolve(doc, ref):
+    assert ref.startswith("#/"), f"{ref}: only references inside the document are used"
+    node = doc
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        assert isinstance(node, dict) and part in node, f"{ref} does not resolve"
+        node = node[part]
+    return node
+
+
+def test_document_is_valid_openapi_31(doc):
+    assert re.fullmatch(r"3\.1\.\d+", doc["openapi"])
+    assert doc["info"]["title"] and doc["info"]["version"]
+    assert doc["components"]["securitySchemes"]["ApiKey"] == {
+        **doc["components"]["securitySchemes"]["ApiKey"], "type": "apiKey", "in": "header",
+        "name": "X-API-Key"}
+    for ref in refs(doc):
+        resolve(doc, ref)
+    for name, schema in doc["components"]["schemas"].items():
+        Draft202012Validator.check_schema(schema)
+    op_ids = set()
+    for path, item in doc["paths"].items():
+        assert path.startswith("/")
+        templated = set(re.findall(r"{([^}]+)}", path))
+        for method, op in item.items():
+            assert method in METHODS, f"{path}: {method} is not an HTTP method"
+            assert op["operationId"] not in op_ids, op["operationId"]
+            op_ids.add(op["operationId"])
+            params = [resolve(doc, p["$ref"]) if "$ref" in p else p for p in op.get("parameters", [])]
+            in_path = {p["name"] for p in params if p["in"] == "path"}
+            assert in_path == templated, f"{method} {path}: path parameters {in_path} vs {templated}"
+            for p in params:
+                assert p["in"] in {"path", "query", "header", "cookie"}
+                assert p["in"] != "path" or p.get("required") is True, f"{method} {path} {p['name']}"
+                Draft202012Validator.check_schema(p["schema"])
+            assert op["responses"], f"{method} {path} documents no response"
+            for status, response in op["responses"].items():
+                assert re.fullmatch(r"[1-5]\d\d", status), f"{method} {path}: {status}"
+                response = resolve(doc, response["$ref"]) if "$ref" in response else response
+                assert response["description"]
+                for media in response.get("content", {}).values():
+                    Draft202012Validator.check_schema(media["schema"])
+            if "requestBody" in op:
+                for media in op["requestBody"]["content"].values():
+                    Draft202012Validator.check_schema(media["schema"])
+
+
+# --- calling every operation -----------------------------------------------------------
+
+def operation_for(doc, method, path):
+    """The documented (method, template) a concrete path falls under; like the router,
+    the template with a literal segment where the others have a parameter wins."""
+    segments = urllib.parse.urlsplit(path).path.split("/")
+    best = None
+    for template, item in doc["paths"].items():
+        parts = template.split("/")
+        if method.lower() not in item or len(parts) != len(segments):
+            continue
+        if all(p.startswith("{") or p == urllib.parse.unquote(s) for p, s in zip(parts, segments)):
+            literals = [not p.startswith("{") for p in parts]
+            if best is None or literals > best[0]:
+                best = (literals, template)
+    assert best, f"{method} {path} matches no documented operation"
+    return method.lower(), best[1]
+
+
+class Raw(bytes):
+    """A request body sent as is, with its media type."""
+    def __new__(cls, data, media):
+        obj = super().__new__(cls, data)
+        obj.media = media
+        return obj
+
+
+def check_against_document(doc, method, template, status, headers, payload):
+    op = doc["paths"][template][method]
+    documented = op["responses"].get(str(status))
+    assert documented, f"{method.upper()} {template} answered {status}, which is not documented"
+    if "$ref" in documented:
+        documented = resolve(doc, documented["$ref"])
+    content = documented.get("content", {})
+    media = headers.get("Content-Type", "").split(";")[0].strip()
+    assert media in content, f"{method.upper()} {template} {status}: {media} not documented ({list(content)})"
+    if media == "application/json":
+        body = json.loads(payload)
+        validator = Draft202012Validator(content[media]["schema"],
+                                         resolver=RefResolver(base_uri="", referrer=doc))
+        errors = sorted(validator.iter_errors(body), key=lambda e: list(e.path))
+        assert not errors, (f"{method.upper()} {template} {status}: the body does not match the "
+                            f"document: {errors[0].message} at {list(errors[0].path)}\n{body}")
+        return body
+    return payload
+
+
+# --- steps between calls: they make the data the next calls need -----------------------
+
+def wait_for_invitations(cis, world):
+    def find():
+        found = {m["to"]: m["id"] for m in cis.sandbox() if m["kind"] == "invite"}
+        return found if {"ann@example.org", "bob@example.org"} <= set(found) else None
+    found = cis.wait_for(find, what="the invitations")
+    world["ann_msg"] = found["ann@example.org"]
+    status, raw = cis.api("GET", f"/sandbox/messages/{found['bob@example.org']}", cis.admin_key, raw=True)
+    world["unsub"] = re.search(rb"/unsubscribe/([0-9]+-[0-9a-f]+)", raw).group(1).decode()
+
+
+def organizer_update(sequence):
+    def step(cis, world):
+        code, reply = cis.send(make_invite("u-api", "org@example.org", sequence=sequence,
+                                           summary=f"Moved {sequence}"))
+        assert code == 250, reply
+        changes = cis.api("GET", "/changes", cis.admin_key)[1]["changes"]
+        world["change"] = next(c["id"] for c in changes if c["sequence"] == sequence)
+    return step
+
+
+RAW_INVITE = Raw(make_invite("u-api-raw", "org@example.org"), "message/rfc822")
+
+# (method, path, key, body, status[, name to keep the answer under]) or a step. Paths are
+# formatted with the world's values; keys: admin, domain (example.org), org
+# (org@example.org), other_org (rival@example.org), None.
+CALLS = [
+    ("GET", "/healthz", None, None, 200),
+    ("GET", "/readyz", None, None, 200),
+    ("GET", "/openapi.json", None, None, 200),
+    # invitations
+    ("POST", "/event/{event}/invite", "org", {"email": "ann@example.org", "name": "Ann"}, 202),
+    ("POST", "/event/{event}/invite", "org", {"email": "ann@example.org"}, 200),
+    ("POST", "/event/{event}/invite", "org", "not json", 400),
+    ("POST", "/event/{event}/invite", None, {"email": "zed@example.org"}, 401),
+    ("POST", "/event/{event}/invite", "other_org", {"email": "zed@example.org"}, 403),
+    ("POST", "/event/no-such-event/invite", "admin", {"email": "zed@example.org"}, 404),
+    ("POST", "/event/{event}/invite", "org", {"email": "not an address"}, 422),
+    ("GET", "/event/{event}/invite?email=bob@example.org&name=Bob", "org", None, 202),
+    ("GET", "/event/no-such-event/invite?email=bob@example.org", "org", None, 404),
+    ("GET", "/event/{event}/invites/ann@example.org", "org", None, 200),
+    ("GET", "/event/{event}/invites/zed@example.org", "org", None, 404),
+    ("GET", "/event/{event}/invites/ann@example.org", "other_org", None, 403),
+    wait_for_invitations,
+    # sandbox
+    ("GET", "/sandbox/messages", "admin", None, 200),
+    ("GET", "/sandbox/messages", "org", None, 403),
+    ("GET", "/sandbox/messages/{ann_msg}", "admin", None, 200),
+    ("GET", "/sandbox/messages/999999", "admin", None, 404),
+    ("POST", "/sandbox/messages/{ann_msg}/reply", "admin", {"partstat": "ACCEPTED", "client": "outlook"}, 201),
+    ("POST", "/sandbox/messages/{ann_msg}/reply", "admin", {"partstat": "PERHAPS"}, 422),
+    ("GET", "/event/{event}/invites/ann@example.org", "org", None, 200),  # now with an answer
+    # inbound
+    ("POST", f"/inbound?rcpt=create@{DOMAIN}", "admin", RAW_INVITE, 201),
+    ("POST", "/inbound", "admin", RAW_INVITE, 400),
+    ("POST", f"/inbound?rcpt=create@{DOMAIN}", "org", RAW_INVITE, 403),
+    ("GET", "/inbound?limit=2", "admin", None, 200),
+    ("GET", "/inbound?limit=0", "admin", None, 400),
+    ("GET", "/inbound", "domain", None, 403),
+    ("GET", "/inbound/1", "admin", None, 200),
+    ("GET", "/inbound/999999", "admin", None, 404),
+    ("GET", "/inbound/1/raw", "admin", None, 200),
+    ("GET", "/inbound/999999/raw", "admin", None, 404),
+    # versions, approval
+    ("GET", "/event/{event}/changes", "org", None, 200),
+    ("GET", "/event/no-such-event/changes", "org", None, 404),
+    ("PUT", "/event/{event}/approval", "org", {"required": None}, 200),
+    ("PUT", "/event/{event}/approval", "org", {"required": "yes"}, 422),
+    ("PUT", "/organizer/org@example.org/approval", "org", {"required": True}, 200),
+    ("PUT", "/organizer/org@example.org/approval", "other_org", {"required": True}, 403),
+    organizer_update(1),
+    ("GET", "/changes", "org", None, 200),
+    ("GET", "/changes", None, None, 401),
+    ("POST", "/changes/{change}/approve", "other_org", None, 403),
+    ("POST", "/changes/{change}/approve", "org", None, 200),
+    ("POST", "/changes/{change}/approve", "org", None, 409),
+    organizer_update(2),
+    ("POST", "/changes/{change}/reject", "org", None, 200),
+    ("POST", "/changes/999999/reject", "admin", None, 404),
+    # the public unsubscribe link
+    ("GET", "/unsubscribe/{unsub}", None, None, 200),
+    ("GET", "/unsubscribe/1-0000000000000000", None, None, 404),
+    ("POST", "/unsubscribe/{unsub}", None, None, 200),
+    ("POST", "/unsubscribe/1-0000000000000000", None, None, 404),
+    # suppressions
+    ("POST", "/suppressions", "org", {"email": "blocked@example.org", "organizer": "org@example.org"}, 201),
+    ("POST", "/suppressions", "org", {"email": "blocked@example.org", "organizer": "org@example.org"}, 200),
+    ("POST", "/suppressions", "org", {"email": "blocked@example.org"}, 403),
+    ("POST", "/suppressions", "admin", {"email": "not an address"}, 422),
+    ("GET", "/suppressions", "org", None, 200),
+    ("GET", "/suppressions?reason=gone", "admin", None, 422),
+    ("DELETE", "/suppressions/blocked@example.org?organizer=org@example.org", "org", None, 200),
+    ("DELETE", "/suppressions/blocked@example.org?organizer=org@example.org", "org", None, 404),
+    # organizers
+    ("POST", "/organizers", "domain", {"email": "coach@example.org", "name": "Coach", "trust": "both",
+                                        "generate_secret": True, "event_limit": 10}, 201),
+    ("POST", "/organizers", "domain", {"email": "coach@example.org"}, 409),
+    ("POST", "/organizers", "domain", {"email": "coach@other.example"}, 403),
+    ("POST", "/organizers", "admin", {"email": "x@example.org", "trust": "secret"}, 422),
+    ("GET", "/organizers?limit=1", "admin", None, 200),
+    ("GET", "/organizers?cursor=zz", "admin", None, 400),
+    ("GET", "/organizer/org@example.org", "org", None, 200),
+    ("GET", "/organizer/nobody@example.org", "admin", None, 404),
+    ("PATCH", "/organizer/coach@example.org", "domain", {"name": "Head coach", "rotate_secret": True}, 200),
+    ("PATCH", "/organizer/coach@example.org", "domain", {"colour": "red"}, 422),
+    ("PATCH", "/organizer/org@example.org", "org", {"event_limit": 0}, 403),
+    ("DELETE", "/organizer/org@example.org", "admin", None, 409),
+    ("DELETE", "/organizer/coach@example.org", "domain", None, 200),
+    ("DELETE", "/organizer/coach@example.org", "domain", None, 404),
+    # allowed organizer domains
+    ("POST", "/organizer-domains", "domain", {"domain": "example.org"}, 201),
+    ("POST", "/organizer-domains", "domain", {"domain": "other.example"}, 403),
+    ("GET", "/organizer-domains", "domain", None, 200),
+    ("GET", "/organizer-domains", "org", None, 403),
+    ("DELETE", "/organizer-domains/example.org", "domain", None, 200),
+    ("DELETE", "/organizer-domains/example.org", "domain", None, 404),
+    # keys
+    ("POST", "/keys", "org", {"role": "organizer", "organizer": "org@example.org", "label": "console"}, 201, "new_key"),
+    ("POST", "/keys", "org", {"role": "admin"}, 403),
+    ("POST", "/keys", "admin", {"role": "boss"}, 422),
+    ("GET", "/keys", "org", None, 200),
+    ("GET", "/keys?limit=x", "admin", None, 400),
+    ("GET", "/keys/{new_key[id]}", "org", None, 200),
+    ("GET", "/keys/no-such-key", "admin", None, 404),
+    ("DELETE", "/keys/{new_key[id]}", "other_org", None, 403),
+    ("DELETE", "/keys/{new_key[id]}", "org", None, 200),
+    ("DELETE", "/keys/{new_key[id]}", "org", None, 409),
+]
+
+
+def cli_key(cis, *args):
+    return cis.cli("key", "create", *args).stdout.decode().strip().splitlines()[-1]
+
+
+def test_every_operation_answers_as_documented(cis, doc):
+    event = cis.create_event(uid="u-api", organizer="org@example.org")
+    cis.add_organizer("rival@example.org")
+    keys = {None: None, "admin": cis.admin_key,
+            "domain": cli_key(cis, "--role", "domain", "--domain", "example.org"),
+            "org": cli_key(cis, "--role", "organizer", "--organizer", "org@example.org"),
+            "other_org": cli_key(cis, "--role", "organizer", "--organizer", "rival@example.org")}
+    world = {"event": event["id"]}
+    called = {}  # (method, template) -> statuses seen
+    for row in CALLS:
+        if callable(row):
+            row(cis, world)
+            continue
+        method, path, key, body, status, *keep = row
+        path = path.format(**world)
+        headers, response = {}, {}
+        data = body
+        if isinstance(body, Raw):
+            headers["Content-Type"] = body.media
+            data = bytes(body)
+        elif isinstance(body, str):
+            data = body.encode()
+        got, payload = cis.api(method, path, keys[key], data, raw=True, headers=headers,
+                               response=response)
+        assert got == status, f"{method} {path} as {key}: {got} {payload[:500]!r}"
+        op = operation_for(doc, method, path)
+        answer = check_against_document(doc, *op, got, response, payload)
+        called.setdefault(op, set()).add(got)
+        if keep:
+            world[keep[0]] = answer
+
+    documented = {(m, p) for p, item in doc["paths"].items() for m in item if m in METHODS}
+    assert documented - set(called) == set(), "documented operations never called"
+    for op, statuses in called.items():
+        assert any(s < 300 for s in statuses), f"{op}: no successful call"
+        if op not in NO_ERROR_CASE:
+            assert any(s >= 400 for s in statuses), f"{op}: no error answer checked"
