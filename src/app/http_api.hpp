@@ -39,5 +39,7 @@ void add_inbound_routes(http::Router& router, ApiContext& ctx);
 void add_unsubscribe_routes(http::Router& router, ApiContext& ctx);
 // GET and POST /suppressions, DELETE /suppressions/{email} (http_suppressions.cpp).
 void add_suppression_routes(http::Router& router, ApiContext& ctx);
+// POST /events/import: batch event import, .ics or CSV (http_import.cpp).
+void add_import_routes(http::Router& router, ApiContext& ctx);
 
 }  // namespace cis::app

@@ -8,6 +8,7 @@
 #include "services/intake.hpp"
 #include "services/bounce_apply.hpp"
 #include "services/event_batch.hpp"
+#include "services/event_import.hpp"
 #include "services/intake_report.hpp"
 #include "services/reply_apply.hpp"
 
@@ -75,21 +76,8 @@ void Application::apply_calendar(EventBatch& batch, const ical::ParsedCalendar& 
 }
 
 void Application::notify() {
-    NotificationContext ctx{organizer_.name.empty() ? p_.mail.from_name : organizer_.name,
-                            organizer_.email,
-                            p_.mail.subject,
-                            p_.mail.message_id,
-                            policy_.domain,
-                            policy_.public_url,
-                            policy_.notification_local,
-                            now_};
-    store::OutboxMessage m;
-    m.kind = "notification";
-    m.env_from = policy_.mailboxes.bounce + "@" + policy_.domain;
-    m.rcpt = organizer_.email;
-    m.message = build_notification(report_, ctx);
-    m.next_attempt_at = m.created_at = now_;
-    tx_.enqueue(m);
+    queue_notification(tx_, report_, organizer_, p_.mail.from_name, policy_,
+                       ImportNote{p_.mail.subject, p_.mail.message_id}, now_);
 }
 
 std::string no_calendar_reason(const mail::InboundMessage& m) {
