@@ -26,6 +26,14 @@ ImportFile read_ics_import(std::string_view text, std::string where) {
     return f;
 }
 
+void apply_file(EventBatch& batch, const ImportFile& f) {
+    auto& warnings = batch.report().warnings;
+    warnings.insert(warnings.end(), f.warnings.begin(), f.warnings.end());
+    if (!f.error.empty()) warnings.push_back(f.error);
+    for (const auto& p : f.problems) batch.reject(p.key, p.summary, p.reason);
+    batch.apply(itip::effective_method(f.method, ""), f.calendar);
+}
+
 void queue_notification(store::Tx& tx, const IntakeReport& report,
                         const store::Organizer& organizer, const std::string& fallback_name,
                         const IntakePolicy& policy, const ImportNote& note, std::int64_t now) {
@@ -51,13 +59,7 @@ IntakeReport apply_import(store::Tx& tx, const std::vector<ImportFile>& files,
                           std::optional<std::int64_t> inbound_id, const ImportNote& note,
                           std::int64_t now) {
     EventBatch batch(tx, organizer, policy, inbound_id, now);
-    for (const auto& f : files) {
-        auto& warnings = batch.report().warnings;
-        warnings.insert(warnings.end(), f.warnings.begin(), f.warnings.end());
-        if (!f.error.empty()) warnings.push_back(f.error);
-        for (const auto& p : f.problems) batch.reject(p.key, p.summary, p.reason);
-        batch.apply(itip::effective_method(f.method, ""), f.calendar);
-    }
+    for (const auto& f : files) apply_file(batch, f);
     IntakeReport report = std::move(batch.report());
     if (report.events.empty()) {
         report.status = "rejected";

@@ -171,13 +171,14 @@ IntakeResult Application::run() {
                       false);
     }
     if (auto why = authorise()) return finish("rejected", *why, true);
-    if (p_.calendars.empty()) {
+    if (p_.calendars.empty() && p_.imports.empty()) {
         bad_message_ = true;
         return finish("rejected", no_calendar_reason(p_.mail), true);
     }
     EventBatch batch(tx_, organizer_, policy_, rec_.id, now_);
     for (std::size_t i = 0; i < p_.calendars.size(); ++i)
         apply_calendar(batch, p_.calendars[i], p_.mail.calendars[i]);
+    for (const auto& file : p_.imports) apply_file(batch, file);
     report_ = std::move(batch.report());
     if (report_.events.empty()) {
         bad_message_ = true;
