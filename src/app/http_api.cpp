@@ -171,6 +171,7 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
     add_unsubscribe_routes(router, ctx);
     add_suppression_routes(router, ctx);
     add_import_routes(router, ctx);
+    add_report_routes(router, ctx);
 }
 
 }  // namespace cis::app

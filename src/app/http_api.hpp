@@ -41,5 +41,7 @@ void add_unsubscribe_routes(http::Router& router, ApiContext& ctx);
 void add_suppression_routes(http::Router& router, ApiContext& ctx);
 // POST /events/import: batch event import, .ics or CSV (http_import.cpp).
 void add_import_routes(http::Router& router, ApiContext& ctx);
+// GET /event/{id}/report.csv, POST /event/{id}/report: the invitee report (http_reports.cpp).
+void add_report_routes(http::Router& router, ApiContext& ctx);
 
 }  // namespace cis::app

@@ -98,6 +98,11 @@ class SqliteTx final : public Tx {
     std::optional<std::string> setting(const std::string& key) override;
     void put_setting(const std::string& key, const std::string& value) override;
 
+    // invitee report
+    std::vector<Invitee> invitees_by_email(const std::string& event_id,
+                                           const std::string& after_email,
+                                           std::size_t limit) override;
+
   private:
     Event read_event(Statement& s);
     void load_occurrences(Event& e);

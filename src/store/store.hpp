@@ -151,6 +151,13 @@ class Tx {
     // settings (installation keys and switches)
     virtual std::optional<std::string> setting(const std::string& key) = 0;
     virtual void put_setting(const std::string& key, const std::string& value) = 0;
+
+    // --- invitee report (issue 5; sqlite_tx_reports.cpp) ---
+    // A page of an event's invitees in address order, after `after_email` ("" = from the
+    // first): the report walks the (event_id, email) index page by page, however large.
+    virtual std::vector<Invitee> invitees_by_email(const std::string& event_id,
+                                                   const std::string& after_email,
+                                                   std::size_t limit) = 0;
 };
 
 // How durable a write must be before write() returns.
