@@ -12,7 +12,7 @@
 
 #include "csv/reader.hpp"
 #include "ical/timezones.hpp"
-#include "services/event_import.hpp"
+#include "services/import_file.hpp"
 #include "services/ids.hpp"
 
 namespace cis::services {
