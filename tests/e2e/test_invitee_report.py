@@ -113,3 +113,30 @@ def test_report_roles(cis):
     # An event with no invitees still has a header row.
     status, body, _ = download(cis, other["id"], rival_key)
     assert status == 200 and read_csv(body.decode()) == [HEADER]
+
+
+def test_a_report_too_large_for_mail_says_how_to_download_it(cis):
+    event = cis.create_event(uid="u-big", organizer="coach@club.example")
+    count = 60000  # ≈ 6 MB of CSV: over the 5 MiB attachment limit
+    db = sqlite3.connect(f"{cis.data_dir}/cis.sqlite3", timeout=10)
+    with db:
+        db.executemany(
+            "INSERT INTO invitees (event_id, email, name, origin, uid, invited_at) "
+            "VALUES (?, ?, ?, 'bulk', ?, 1900000000)",
+            ((event["id"], f"guest{i:06}@example.org", f"Guest number {i:06} of a very long list",
+              f"uid-{i}@cis.test") for i in range(count)))
+    db.close()
+    status, body, _ = download(cis, event["id"], cis.admin_key)
+    assert status == 200 and len(body) > 5 * 1024 * 1024
+    rows = read_csv(body.decode())
+    assert len(rows) == count + 1 and rows[-1][0] == f"guest{count - 1:06}@example.org"
+
+    status, queued = cis.api("POST", f"/event/{event['id']}/report", cis.admin_key)
+    assert status == 202 and queued["attached"] is False and queued["rows"] is None
+    assert queued["download"] == f"https://cis.test/event/{event['id']}/report.csv"
+    mail = cis.wait_for(lambda: captured(cis, "report", "coach@club.example"), what="the report")
+    raw = cis.api("GET", f"/sandbox/messages/{mail[0]['id']}", cis.admin_key, raw=True)[1]
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    assert list(msg.iter_attachments()) == []
+    text = msg.get_body(("plain",)).get_content()
+    assert "too large to send by mail" in text and queued["download"] in text
