@@ -35,9 +35,10 @@ void collect(GMimeObject*, GMimeObject* part, gpointer data) {
     const char* filename = g_mime_part_get_filename(GMIME_PART(part));
     const std::string name = filename ? filename : "";
     GMimeContentType* ct = g_mime_object_get_content_type(part);
+    const auto text = [](const char* s) { return std::string(s ? s : ""); };
     const std::string type =
-        ct ? lower(std::string(g_mime_content_type_get_media_type(ct) ?: "") + "/" +
-                   (g_mime_content_type_get_media_subtype(ct) ?: ""))
+        ct ? lower(text(g_mime_content_type_get_media_type(ct)) + "/" +
+                   text(g_mime_content_type_get_media_subtype(ct)))
            : std::string();
     const bool csv_type =
         type == "text/csv" || type == "application/csv" || type == "application/vnd.ms-excel";
