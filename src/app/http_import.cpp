@@ -26,7 +26,8 @@ std::string media_type(std::string value) {
     value = value.substr(0, value.find(';'));
     std::string out;
     for (char c : value)
-        if (c != ' ' && c != '\t') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (c != ' ' && c != '\t')
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
 }
 
@@ -59,21 +60,23 @@ nlohmann::json report_json(const std::string& organizer, const services::IntakeR
     for (const auto& e : r.events) {
         const std::string outcome = itip::to_string(e.outcome);
         ++counts[outcome];
-        events.push_back({{"uid", e.uid},
-                          {"recurrence_id", e.recurrence_id},
-                          {"outcome", outcome},
-                          {"event_id", e.event_id.empty() ? nlohmann::json() : nlohmann::json(e.event_id)}});
+        events.push_back(
+            {{"uid", e.uid},
+             {"recurrence_id", e.recurrence_id},
+             {"outcome", outcome},
+             {"event_id", e.event_id.empty() ? nlohmann::json() : nlohmann::json(e.event_id)}});
         if (e.outcome == itip::Outcome::Rejected || e.outcome == itip::Outcome::Stale)
             rejected.push_back(
                 {{"uid", e.uid},
                  {"summary", e.summary},
-                 {"start", e.start.local.empty() ? nlohmann::json() : nlohmann::json(to_rfc3339(e.start))},
+                 {"start",
+                  e.start.local.empty() ? nlohmann::json() : nlohmann::json(to_rfc3339(e.start))},
                  {"outcome", outcome},
                  {"reason", e.reason}});
     }
-    return {{"organizer", organizer}, {"status", r.status},    {"summary", r.reason},
-            {"total", r.events.size()}, {"counts", counts},    {"rejected", rejected},
-            {"warnings", r.warnings},   {"events", events},    {"notified", true}};
+    return {{"organizer", organizer},   {"status", r.status}, {"summary", r.reason},
+            {"total", r.events.size()}, {"counts", counts},   {"rejected", rejected},
+            {"warnings", r.warnings},   {"events", events},   {"notified", true}};
 }
 
 void import_events(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
@@ -104,15 +107,14 @@ void import_events(ApiContext& ctx, const Request& req, const Params&, Respond r
         }
     });
     if (!who)
-        return respond(json_error(404, "organizer_not_found",
-                                  *organizer + " is not a registered organizer"));
+        return respond(
+            json_error(404, "organizer_not_found", *organizer + " is not a registered organizer"));
     const std::int64_t now = std::time(nullptr);
     // Reading the file needs no state: it happens before the write transaction, which
     // then only decides and stores.
     auto file = *csv ? services::read_csv_import(req.body, "the CSV file", now)
                      : services::read_ics_import(req.body, "the calendar");
-    if (!file.error.empty())
-        return respond(json_error(422, "unusable_import", file.error));
+    if (!file.error.empty()) return respond(json_error(422, "unusable_import", file.error));
     const services::ImportNote note{
         fmt::format("import of {} through the API ({} bytes)", *csv ? "a CSV file" : "a calendar",
                     req.body.size()),
@@ -120,8 +122,8 @@ void import_events(ApiContext& ctx, const Request& req, const Params&, Respond r
     commit_then_respond(
         ctx,
         [&ctx, files = std::vector{std::move(file)}, who = *who, note, now](store::Tx& tx) {
-            const auto report =
-                services::apply_import(tx, files, who, ctx.intake->policy(), std::nullopt, note, now);
+            const auto report = services::apply_import(tx, files, who, ctx.intake->policy(),
+                                                       std::nullopt, note, now);
             return json_response(200, report_json(who.email, report));
         },
         [respond, &ctx](http::Response r) {

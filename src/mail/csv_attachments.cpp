@@ -36,10 +36,9 @@ void collect(GMimeObject*, GMimeObject* part, gpointer data) {
     const std::string name = filename ? filename : "";
     GMimeContentType* ct = g_mime_object_get_content_type(part);
     const auto text = [](const char* s) { return std::string(s ? s : ""); };
-    const std::string type =
-        ct ? lower(text(g_mime_content_type_get_media_type(ct)) + "/" +
-                   text(g_mime_content_type_get_media_subtype(ct)))
-           : std::string();
+    const std::string type = ct ? lower(text(g_mime_content_type_get_media_type(ct)) + "/" +
+                                        text(g_mime_content_type_get_media_subtype(ct)))
+                                : std::string();
     const bool csv_type =
         type == "text/csv" || type == "application/csv" || type == "application/vnd.ms-excel";
     if (name.empty() || !(is_csv_name(name) || csv_type)) return;

@@ -109,15 +109,18 @@ std::string build_text_message(const TextMessage& m) {
     out += "Auto-Submitted: auto-generated\r\n";
     out += "MIME-Version: 1.0\r\n";
     if (m.attachment_name.empty()) return out + text_part(m.text);
-    // The boundary is derived from the Message-ID, which is unique and never appears
-    // in base64 or in the text part's 7bit lines (it contains '=' and '.').
-    const std::string boundary = std::string("=_cis.") + id.get();
+    // The boundary is derived from the Message-ID, which is unique, so it never appears
+    // in the text; '.' is not in base64's alphabet. '@' is not allowed in a boundary
+    // (RFC 2046 §5.1.1): it becomes '.'.
+    std::string boundary = std::string("=_cis.") + id.get();
+    for (char& c : boundary)
+        if (c == '@') c = '.';
     out += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
     out += "--" + boundary + "\r\n" + text_part(m.text);
     out += "--" + boundary + "\r\n";
     GString_ name(g_mime_utils_header_encode_text(nullptr, m.attachment_name.c_str(), "utf-8"));
-    out += "Content-Type: " + m.attachment_type + "; charset=utf-8; name=\"" + name.get() +
-           "\"\r\n";
+    out +=
+        "Content-Type: " + m.attachment_type + "; charset=utf-8; name=\"" + name.get() + "\"\r\n";
     out += std::string("Content-Disposition: attachment; filename=\"") + name.get() + "\"\r\n";
     out += "Content-Transfer-Encoding: base64\r\n\r\n";
     out += base64_lines(m.attachment);

@@ -11,9 +11,8 @@ namespace cis::services {
 
 using itip::Outcome;
 
-EventBatch::EventBatch(store::Tx& tx, const store::Organizer& organizer,
-                       const IntakePolicy& policy, std::optional<std::int64_t> inbound_id,
-                       std::int64_t now)
+EventBatch::EventBatch(store::Tx& tx, const store::Organizer& organizer, const IntakePolicy& policy,
+                       std::optional<std::int64_t> inbound_id, std::int64_t now)
     : tx_(tx), organizer_(organizer), policy_(policy), inbound_id_(inbound_id), now_(now) {}
 
 itip::Context EventBatch::context() {

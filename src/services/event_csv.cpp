@@ -12,8 +12,8 @@
 
 #include "csv/reader.hpp"
 #include "ical/timezones.hpp"
-#include "services/import_file.hpp"
 #include "services/ids.hpp"
+#include "services/import_file.hpp"
 
 namespace cis::services {
 
@@ -75,8 +75,8 @@ std::optional<TimeText> parse_time(std::string_view s) {
 
 std::string basic(const CivilTime& c, bool is_date) {
     return is_date ? fmt::format("{:04}{:02}{:02}", c.year, c.month, c.day)
-                   : fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}", c.year, c.month, c.day,
-                                 c.hour, c.minute, c.second);
+                   : fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}", c.year, c.month, c.day, c.hour,
+                                 c.minute, c.second);
 }
 
 // One cell's time as a CalTime, or the reason it cannot be one.
@@ -154,22 +154,24 @@ class RowReader {
         ev.uid = cell("uid");
         const bool derived = ev.uid.empty();
         if (derived)
-            ev.uid = "csv-" + sha256_hex(summary + "\n" + ev.fields.start.local + "\n" +
-                                         ev.fields.timezone).substr(0, 32);
+            ev.uid = "csv-" +
+                     sha256_hex(summary + "\n" + ev.fields.start.local + "\n" + ev.fields.timezone)
+                         .substr(0, 32);
         auto [it, fresh] = rows_by_uid_.emplace(ev.uid, r.line);
         if (!fresh)
-            return problem(key, summary,
-                           derived ? fmt::format("same summary and start as row {}; give the "
-                                                 "rows a uid to keep both",
-                                                 it->second)
-                                   : fmt::format("uid {} is already used by row {}", ev.uid,
-                                                 it->second));
+            return problem(
+                key, summary,
+                derived ? fmt::format("same summary and start as row {}; give the "
+                                      "rows a uid to keep both",
+                                      it->second)
+                        : fmt::format("uid {} is already used by row {}", ev.uid, it->second));
         ev.version.dtstamp = now_;  // a later import of a changed row is a newer version
         ev.last_end = ev.fields.end.utc;
         if (f_.calendar.events.size() >= kMaxImportEvents) {
-            f_.error = fmt::format("{} holds more than {} events; one import takes at most "
-                                   "that many: split the file",
-                                   f_.where, kMaxImportEvents);
+            f_.error = fmt::format(
+                "{} holds more than {} events; one import takes at most "
+                "that many: split the file",
+                f_.where, kMaxImportEvents);
             return;
         }
         f_.calendar.events.push_back(std::move(ev));
@@ -214,7 +216,9 @@ class RowReader {
         return true;
     }
 
-    static std::string start_text_of(const IncomingEvent& ev) { return to_rfc3339(ev.fields.start); }
+    static std::string start_text_of(const IncomingEvent& ev) {
+        return to_rfc3339(ev.fields.start);
+    }
 
     void problem(std::string key, std::string summary, std::string reason) {
         f_.problems.push_back(ImportProblem{std::move(key), std::move(summary), std::move(reason)});

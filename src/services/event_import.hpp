@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "core/event.hpp"
-#include "services/intake.hpp"
 #include "services/import_file.hpp"
+#include "services/intake.hpp"
 #include "services/intake_report.hpp"
 
 namespace cis::services {

@@ -39,9 +39,9 @@ std::string build_report_email(const Event& event, const store::Organizer& organ
                                const ReportCsv& report, const IntakePolicy& policy,
                                std::int64_t now) {
     const std::string title = event.fields.summary.empty() ? event.id : event.fields.summary;
-    const std::string download =
-        fmt::format("{}/event/{}/report.csv", policy.public_url, event.id);
-    std::string body = fmt::format("Hello{},\n\n", organizer.name.empty() ? "" : " " + organizer.name);
+    const std::string download = fmt::format("{}/event/{}/report.csv", policy.public_url, event.id);
+    std::string body =
+        fmt::format("Hello{},\n\n", organizer.name.empty() ? "" : " " + organizer.name);
     mail::TextMessage m;
     if (!report.too_large) {
         body += fmt::format(

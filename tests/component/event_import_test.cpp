@@ -20,8 +20,9 @@ constexpr std::int64_t kNow = 1800000000;  // 2027-01-15T08:00:00Z, before the s
 std::string season_csv(int games) {
     std::string csv = "summary,start,end,timezone\n";
     for (int n = 0; n < games; ++n)
-        csv += fmt::format("Game {},2030-{:02}-{:02} 19:05,2030-{:02}-{:02} 22:00,America/Chicago\n",
-                           n, 1 + n % 12, 1 + n % 28, 1 + n % 12, 1 + n % 28);
+        csv +=
+            fmt::format("Game {},2030-{:02}-{:02} 19:05,2030-{:02}-{:02} 22:00,America/Chicago\n",
+                        n, 1 + n % 12, 1 + n % 28, 1 + n % 12, 1 + n % 28);
     return csv;
 }
 
@@ -34,8 +35,7 @@ class ImportTest : public test::StoreTest {
         services::IntakeReport r;
         const auto file = services::read_csv_import(csv, "season.csv", kNow);
         store_->write([&](Tx& tx) {
-            r = services::apply_import(tx, {file}, o, policy_, std::nullopt,
-                                       {"season", ""}, kNow);
+            r = services::apply_import(tx, {file}, o, policy_, std::nullopt, {"season", ""}, kNow);
         });
         return r;
     }
@@ -116,12 +116,14 @@ TEST_F(ReportTest, ReadsEveryInviteeAcrossPagesInAddressOrder) {
     EXPECT_EQ(all.rows, n);
     EXPECT_FALSE(all.too_large);
     EXPECT_EQ(all.csv.find("email,name,status,origin,client,invited_at,responded_at\r\n"), 0u);
-    EXPECT_NE(all.csv.find("guest00000@example.org,\"Guest, 0\",none,bulk,,2027-01-15T08:00:00Z,\r\n"),
-              std::string::npos);
+    EXPECT_NE(
+        all.csv.find("guest00000@example.org,\"Guest, 0\",none,bulk,,2027-01-15T08:00:00Z,\r\n"),
+        std::string::npos);
     EXPECT_NE(all.csv.find("guest00003@example.org,'=cmd|' /C calc'!A0,"), std::string::npos);
     EXPECT_LT(all.csv.find("guest00009@"), all.csv.find("guest00010@"));
     EXPECT_TRUE(capped.too_large);
-    EXPECT_EQ(capped.rows, static_cast<std::int64_t>(services::kReportPage)) << "stops after a page";
+    EXPECT_EQ(capped.rows, static_cast<std::int64_t>(services::kReportPage))
+        << "stops after a page";
 }
 
 }  // namespace

@@ -112,7 +112,8 @@ TEST(EventCsv, FilesRefusedAsAWhole) {
     EXPECT_NE(read_csv_import("title,when\nA,B\n", "x.csv", kNow).error.find("\"summary\""),
               std::string::npos);
     EXPECT_NE(read_csv_import(kHeader, "x.csv", kNow).error.find("no events"), std::string::npos);
-    const auto bom = read_csv_import("\xEF\xBB\xBF" + kHeader + "A,2030-05-01,,,,,\n", "x.csv", kNow);
+    const auto bom =
+        read_csv_import("\xEF\xBB\xBF" + kHeader + "A,2030-05-01,,,,,\n", "x.csv", kNow);
     EXPECT_TRUE(bom.error.empty()) << bom.error;
     EXPECT_EQ(bom.calendar.events.size(), 1u);
 }
