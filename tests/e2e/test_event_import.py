@@ -170,14 +170,19 @@ def test_csv_mailed_to_create(cis):
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = ORG, f"create@{DOMAIN}", "Our games"
     msg.set_content("See attached.")
-    csv_text = CSV_HEADER + "Home game,2030-05-01 18:00,2030-05-01 20:00,Europe/Paris,,,\r\n"
+    csv_text = CSV_HEADER + ("Home game,2030-05-01 18:00,2030-05-01 20:00,Europe/Paris,,,\r\n"
+                             "Away game,2030-05-08 18:00,2030-05-08 17:00,Europe/Paris,,,\r\n")
     msg.add_attachment(csv_text.encode(), maintype="application",
                        subtype="vnd.ms-excel", filename="games.csv")
     assert cis.send(msg.as_bytes(), mail_from=ORG)[0] == 250
     [record] = cis.inbound()
-    assert record["status"] == "created", record["reason"]
+    assert record["status"] == "mixed", record["reason"]
+    assert record["reason"] == "2 events: 1 created, 1 rejected"
     [event] = cis.events()
     assert event["start"] == "2030-05-01T18:00:00+02:00"
+    [note] = cis.notifications(ORG)
+    assert "Rejected: \"Away game\"" in note["text"] and "is before start" in note["text"]
+    assert "UID: row 3" in note["text"]
 
 
 def test_import_roles_and_refusals(cis):
