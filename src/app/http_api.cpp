@@ -174,6 +174,8 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
     add_organizer_domain_routes(router, ctx);
     add_key_routes(router, ctx);
     add_openapi_routes(router);
+    add_import_routes(router, ctx);
+    add_report_routes(router, ctx);
 }
 
 }  // namespace cis::app

@@ -55,5 +55,9 @@ void add_key_routes(http::Router& router, ApiContext& ctx);
 void add_openapi_routes(http::Router& router);
 // That document: src/app/openapi.json as it was at build time.
 std::string_view openapi_document();
+// POST /events/import: batch event import, .ics or CSV (http_import.cpp).
+void add_import_routes(http::Router& router, ApiContext& ctx);
+// GET /event/{id}/report.csv, POST /event/{id}/report: the invitee report (http_reports.cpp).
+void add_report_routes(http::Router& router, ApiContext& ctx);
 
 }  // namespace cis::app

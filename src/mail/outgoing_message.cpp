@@ -76,12 +76,20 @@ std::string base64_lines(std::string_view data) {
     return out;
 }
 
+// The text/plain body part's headers and content.
+std::string text_part(std::string_view text) {
+    std::string out = "Content-Type: text/plain; charset=utf-8\r\n";
+    if (is_ascii(text) && lines_fit(text))
+        return out + "Content-Transfer-Encoding: 7bit\r\n\r\n" + crlf_lines(text);
+    return out + "Content-Transfer-Encoding: base64\r\n\r\n" + base64_lines(crlf_lines(text));
+}
+
 }  // namespace
 
 std::string build_text_message(const TextMessage& m) {
     ensure_gmime();
     std::string out;
-    out.reserve(m.text.size() + 1024);
+    out.reserve(m.text.size() + m.attachment.size() * 14 / 10 + 1024);
     GDateTime* when = g_date_time_new_from_unix_utc(m.date);
     GString_ date(g_mime_utils_header_format_date(when));
     g_date_time_unref(when);
@@ -100,14 +108,23 @@ std::string build_text_message(const TextMessage& m) {
     // Machine-generated (RFC 3834): vacation responders must not answer it.
     out += "Auto-Submitted: auto-generated\r\n";
     out += "MIME-Version: 1.0\r\n";
-    out += "Content-Type: text/plain; charset=utf-8\r\n";
-    if (is_ascii(m.text) && lines_fit(m.text)) {
-        out += "Content-Transfer-Encoding: 7bit\r\n\r\n";
-        out += crlf_lines(m.text);
-    } else {
-        out += "Content-Transfer-Encoding: base64\r\n\r\n";
-        out += base64_lines(crlf_lines(m.text));
-    }
+    if (m.attachment_name.empty()) return out + text_part(m.text);
+    // The boundary is derived from the Message-ID, which is unique, so it never appears
+    // in the text; '.' is not in base64's alphabet. '@' is not allowed in a boundary
+    // (RFC 2046 §5.1.1): it becomes '.'.
+    std::string boundary = std::string("=_cis.") + id.get();
+    for (char& c : boundary)
+        if (c == '@') c = '.';
+    out += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
+    out += "--" + boundary + "\r\n" + text_part(m.text);
+    out += "--" + boundary + "\r\n";
+    GString_ name(g_mime_utils_header_encode_text(nullptr, m.attachment_name.c_str(), "utf-8"));
+    out +=
+        "Content-Type: " + m.attachment_type + "; charset=utf-8; name=\"" + name.get() + "\"\r\n";
+    out += std::string("Content-Disposition: attachment; filename=\"") + name.get() + "\"\r\n";
+    out += "Content-Transfer-Encoding: base64\r\n\r\n";
+    out += base64_lines(m.attachment);
+    out += "--" + boundary + "--\r\n";
     return out;
 }
 

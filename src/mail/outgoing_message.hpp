@@ -15,6 +15,10 @@ struct TextMessage {
     std::string in_reply_to;  // Message-ID (without <>) of the message this answers
     std::string message_id_domain;
     std::int64_t date = 0;  // epoch seconds
+    // An optional attachment (the invitee report): the message is then multipart/mixed,
+    // the text first, the attachment base64-encoded.
+    std::string attachment_name, attachment_type;  // e.g. "report.csv", "text/csv"
+    std::string attachment;
 };
 
 // The whole RFC 5322 message, CRLF line endings.

@@ -15,6 +15,7 @@
 #include "ical/parse_reply.hpp"
 #include "mail/inbound_message.hpp"
 #include "services/fanout.hpp"
+#include "services/import_file.hpp"
 #include "services/routing.hpp"
 #include "store/store.hpp"
 
@@ -49,6 +50,7 @@ struct Prepared {
     mail::InboundMessage mail;
     std::vector<ical::ParsedCalendar> calendars;  // one per distinct calendar part (create@)
     std::vector<ical::ParsedReply> replies;       // one per calendar part (rsvp@)
+    std::vector<ImportFile> imports;  // CSV files of events attached to a create@ message
     bool dkim_checked = false;
     bool dkim_aligned = false;
     bool dkim_temporary = false;  // a key lookup failed for now: ask the sender to retry

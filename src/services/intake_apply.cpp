@@ -1,13 +1,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <set>
 
 #include "core/address.hpp"
 #include "itip/intake_rules.hpp"
 #include "services/ids.hpp"
 #include "services/intake.hpp"
 #include "services/bounce_apply.hpp"
+#include "services/event_batch.hpp"
+#include "services/event_import.hpp"
 #include "services/intake_report.hpp"
 #include "services/reply_apply.hpp"
 
@@ -27,11 +28,8 @@ class Application {
 
   private:
     std::optional<std::string> authorise();  // the reason when the sender may not act
-    void apply_calendar(const ical::ParsedCalendar& cal, const mail::CalendarPart& part);
-    void apply_group(itip::Method method, const itip::UidGroup& g);
-    void decide_and_store(itip::Method method, const itip::UidGroup& g,
-                          const std::optional<Event>& stored);
-    itip::Context context();
+    void apply_calendar(EventBatch& batch, const ical::ParsedCalendar& cal,
+                        const mail::CalendarPart& part);
     void notify();
 
     store::Tx& tx_;
@@ -43,7 +41,6 @@ class Application {
     IntakeReport report_;
     std::string method_;
     bool bad_message_ = false;
-    std::set<std::string> seen_;  // (UID, RECURRENCE-ID) already decided in this message
 };
 
 std::optional<std::string> Application::authorise() {
@@ -65,122 +62,22 @@ std::optional<std::string> Application::authorise() {
     return std::nullopt;
 }
 
-itip::Context Application::context() {
-    itip::Context ctx;
-    ctx.now = now_;
-    ctx.accept_past_events = policy_.accept_past_events;
-    const std::int64_t limit =
-        organizer_.event_limit ? organizer_.event_limit : policy_.default_event_limit;
-    if (limit > 0 && tx_.count_upcoming_events(organizer_.email, now_) >= limit) {
-        ctx.may_create = false;
-        ctx.may_not_create_reason =
-            fmt::format("you have reached your limit of {} upcoming events", limit);
-    }
-    return ctx;
-}
-
-void Application::decide_and_store(itip::Method method, const itip::UidGroup& g,
-                                   const std::optional<Event>& stored) {
-    const IncomingEvent& first = g.master ? *g.master : *g.overrides.front();
-    EventOutcome out{g.uid,
-                     g.master ? g.master->recurrence_id : std::string(),
-                     Outcome::Rejected,
-                     "",
-                     "",
-                     first.fields.summary,
-                     first.fields.start,
-                     first.fields.timezone,
-                     0};
-    itip::Decision d = itip::decide(method, g, stored, organizer_.email, context());
-    // Google, Thunderbird and Tine send the calendar inline and attached; copies that
-    // differ only in formatting decide "unchanged" against the first: report it once.
-    const std::string key = g.uid + "\n" + out.recurrence_id;
-    if (!seen_.insert(key).second) {
-        const bool repeat =
-            std::any_of(report_.events.begin(), report_.events.end(), [&](const EventOutcome& e) {
-                return e.uid == out.uid && e.recurrence_id == out.recurrence_id &&
-                       e.outcome == d.outcome && e.reason == d.reason;
-            });
-        if (repeat || d.outcome == Outcome::Unchanged) return;
-    }
-    out.outcome = d.outcome;
-    out.reason = d.reason;
-    if (stored) out.event_id = stored->id;
-    if (d.event) {
-        Event& e = *d.event;
-        if (d.outcome == Outcome::Created) {
-            e.id = new_event_id();
-            tx_.insert_event(e);
-        } else {
-            tx_.update_event(e);
-        }
-        const store::EventChange change =
-            record_version(tx_, stored, e, d.outcome, rec_.id, policy_.fanout, now_);
-        out.event_id = e.id;
-        out.summary = e.fields.summary;
-        out.start = e.fields.start;
-        out.timezone = e.fields.timezone;
-        out.recipients = change.queued;
-        out.awaiting_approval = change.approval == "pending";
-        out.change_id = change.id;
-    }
-    report_.events.push_back(std::move(out));
-}
-
-void Application::apply_group(itip::Method method, const itip::UidGroup& g) {
-    const IncomingEvent& first = g.master ? *g.master : *g.overrides.front();
-    if (auto why = itip::organizer_mismatch(first, organizer_.email)) {
-        std::string reason = *why;
-        if (tx_.uid_owned_by_other(organizer_.email, g.uid))
-            reason += "; this UID belongs to another organizer's event, which you cannot change";
-        report_.events.push_back(EventOutcome{g.uid, first.recurrence_id, Outcome::Rejected, reason,
-                                              "", first.fields.summary, first.fields.start,
-                                              first.fields.timezone, 0});
-        return;
-    }
-    if (g.master) {
-        decide_and_store(method, g, tx_.find_event(organizer_.email, g.uid, ""));
-        return;
-    }
-    if (auto series = tx_.find_event(organizer_.email, g.uid, "")) {
-        decide_and_store(method, g, series);
-        return;
-    }
-    // Occurrences of a series CIS never saw: each is kept as an event of its own,
-    // keyed by (organizer, UID, RECURRENCE-ID).
-    for (const IncomingEvent* ov : g.overrides) {
-        itip::UidGroup lone{g.uid, ov, {}};
-        decide_and_store(method, lone, tx_.find_event(organizer_.email, g.uid, ov->recurrence_id));
-    }
-}
-
-void Application::apply_calendar(const ical::ParsedCalendar& cal, const mail::CalendarPart& part) {
-    for (const auto& w : cal.warnings) report_.warnings.push_back(w);
+void Application::apply_calendar(EventBatch& batch, const ical::ParsedCalendar& cal,
+                                 const mail::CalendarPart& part) {
+    auto& warnings = batch.report().warnings;
+    for (const auto& w : cal.warnings) warnings.push_back(w);
     if (!cal.error.empty()) {
-        report_.warnings.push_back(fmt::format("{}: {}", part.where, cal.error));
+        warnings.push_back(fmt::format("{}: {}", part.where, cal.error));
         return;
     }
     const itip::Method method = itip::effective_method(cal.calendar.method, part.method_param);
     if (method_.empty()) method_ = itip::to_string(method);
-    for (const auto& g : itip::group_by_uid(cal.calendar)) apply_group(method, g);
+    batch.apply(method, cal.calendar);
 }
 
 void Application::notify() {
-    NotificationContext ctx{organizer_.name.empty() ? p_.mail.from_name : organizer_.name,
-                            organizer_.email,
-                            p_.mail.subject,
-                            p_.mail.message_id,
-                            policy_.domain,
-                            policy_.public_url,
-                            policy_.notification_local,
-                            now_};
-    store::OutboxMessage m;
-    m.kind = "notification";
-    m.env_from = policy_.mailboxes.bounce + "@" + policy_.domain;
-    m.rcpt = organizer_.email;
-    m.message = build_notification(report_, ctx);
-    m.next_attempt_at = m.created_at = now_;
-    tx_.enqueue(m);
+    queue_notification(tx_, report_, organizer_, p_.mail.from_name, policy_,
+                       ImportNote{p_.mail.subject, p_.mail.message_id}, now_);
 }
 
 std::string no_calendar_reason(const mail::InboundMessage& m) {
@@ -274,12 +171,15 @@ IntakeResult Application::run() {
                       false);
     }
     if (auto why = authorise()) return finish("rejected", *why, true);
-    if (p_.calendars.empty()) {
+    if (p_.calendars.empty() && p_.imports.empty()) {
         bad_message_ = true;
         return finish("rejected", no_calendar_reason(p_.mail), true);
     }
+    EventBatch batch(tx_, organizer_, policy_, rec_.id, now_);
     for (std::size_t i = 0; i < p_.calendars.size(); ++i)
-        apply_calendar(p_.calendars[i], p_.mail.calendars[i]);
+        apply_calendar(batch, p_.calendars[i], p_.mail.calendars[i]);
+    for (const auto& file : p_.imports) apply_file(batch, file);
+    report_ = std::move(batch.report());
     if (report_.events.empty()) {
         bad_message_ = true;
         std::string why = "the calendar contains no usable VEVENT";

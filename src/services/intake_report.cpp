@@ -121,6 +121,35 @@ std::string subject_of(const IntakeReport& r, const NotificationContext& ctx) {
     return fmt::format("[CIS] {}", r.reason);
 }
 
+// A batch import (a season of games) gets counts and its problems, not one paragraph
+// per event: 2 500 paragraphs would bury the few rows that need the organizer's eye.
+constexpr std::size_t kListedInFull = 10;
+constexpr std::size_t kProblemsListed = 200;
+
+std::string batch_summary(const IntakeReport& r, const NotificationContext& ctx) {
+    std::string out = r.reason + ".\n\n";
+    std::vector<const EventOutcome*> problems;
+    std::int64_t recipients = 0;
+    for (const auto& e : r.events) {
+        if (e.outcome == itip::Outcome::Rejected || e.outcome == itip::Outcome::Stale)
+            problems.push_back(&e);
+        recipients += e.recipients;
+    }
+    if (recipients > 0)
+        out += fmt::format("The changes queued {} message(s) to invitees.\n\n", recipients);
+    if (!problems.empty()) {
+        out += fmt::format("Not applied ({}):\n\n", problems.size());
+        for (std::size_t i = 0; i < problems.size() && i < kProblemsListed; ++i)
+            out += describe(*problems[i], ctx) + "\n\n";
+        if (problems.size() > kProblemsListed)
+            out += fmt::format("... and {} more not listed here.\n\n",
+                               problems.size() - kProblemsListed);
+    }
+    out += fmt::format("Your events, newest first: {}/organizer/{}/events\n", ctx.public_url,
+                       ctx.organizer_email);
+    return out;
+}
+
 }  // namespace
 
 std::string build_notification(const IntakeReport& r, const NotificationContext& ctx) {
@@ -128,7 +157,10 @@ std::string build_notification(const IntakeReport& r, const NotificationContext&
         fmt::format("Hello{},\n\nCIS processed your message \"{}\".\n\n",
                     ctx.organizer_name.empty() ? "" : " " + ctx.organizer_name, ctx.subject);
     if (r.events.empty()) body += fmt::format("It was not applied: {}.\n", r.reason);
-    for (const auto& e : r.events) body += describe(e, ctx) + "\n\n";
+    if (r.events.size() > kListedInFull)
+        body += batch_summary(r, ctx);
+    else
+        for (const auto& e : r.events) body += describe(e, ctx) + "\n\n";
     if (!r.warnings.empty()) {
         body += "Notes on the calendar data:\n";
         for (const auto& w : r.warnings) body += "  - " + w + "\n";

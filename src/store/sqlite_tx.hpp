@@ -110,6 +110,10 @@ class SqliteTx final : public Tx {
     std::vector<OrganizerDomain> list_organizer_domains() override;
     bool remove_organizer_domain(const std::string& domain) override;
     std::vector<ApiKey> list_api_keys_page(const KeyFilter& f) override;
+    // invitee report
+    std::vector<Invitee> invitees_by_email(const std::string& event_id,
+                                           const std::string& after_email,
+                                           std::size_t limit) override;
 
   private:
     Event read_event(Statement& s);

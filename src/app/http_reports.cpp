@@ -1,0 +1,94 @@
+// The invitee report (SPEC §3.7, §4 #8): GET /event/{id}/report.csv downloads it (unmasked:
+// it is the organizer's own data, for keys covering the event), POST /event/{id}/report
+// mails it to the organizer through the outbox (202 with what was queued).
+#include <fmt/format.h>
+
+#include <ctime>
+
+#include "app/api_support.hpp"
+#include "app/intake_pipeline.hpp"
+#include "services/invitee_report.hpp"
+
+namespace cis::app {
+
+namespace {
+
+using http::json_error;
+using http::json_response;
+using namespace api;
+
+services::IntakePolicy policy_of(const ApiContext& ctx) {
+    if (ctx.intake) return ctx.intake->policy();
+    services::IntakePolicy p;  // a server without create@ processing still mails reports
+    p.domain = ctx.domain;
+    p.mailboxes.bounce = ctx.bounce_local;
+    return p;
+}
+
+void download_report(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
+    auto key = caller(ctx, req, respond);
+    if (!key) return;
+    auto event = event_for(ctx, *key, p.at("id"), respond);
+    if (!event) return;
+    services::ReportCsv report;
+    // One snapshot, read page by page: rows stay consistent with each other.
+    ctx.store.read([&](store::Tx& tx) { report = services::build_report_csv(tx, event->id); });
+    http::Response r;
+    r.content_type = "text/csv; charset=utf-8";
+    r.body = std::move(report.csv);
+    r.headers.emplace_back("Content-Disposition", fmt::format("attachment; filename=\"{}\"",
+                                                              services::report_file_name(*event)));
+    r.headers.emplace_back("Cache-Control", "no-store");
+    respond(std::move(r));
+}
+
+void mail_report(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
+    auto key = caller(ctx, req, respond);
+    if (!key) return;
+    auto event = event_for(ctx, *key, p.at("id"), respond);
+    if (!event) return;
+    store::Organizer organizer;
+    organizer.email = event->organizer;
+    services::ReportCsv report;
+    // Read before the write job, so that the group committer only queues the message.
+    ctx.store.read([&](store::Tx& tx) {
+        if (auto o = tx.find_organizer(event->organizer)) organizer = *o;
+        report = services::build_report_csv(tx, event->id, services::kMaxReportAttachment);
+    });
+    const auto policy = policy_of(ctx);
+    const std::int64_t now = std::time(nullptr);
+    store::OutboxMessage m;
+    m.kind = "report";
+    m.event_id = event->id;
+    m.env_from = policy.mailboxes.bounce + "@" + policy.domain;
+    m.rcpt = organizer.email;
+    m.message = services::build_report_email(*event, organizer, report, policy, now);
+    m.next_attempt_at = m.created_at = now;
+    const bool attached = !report.too_large;
+    nlohmann::json answer{
+        {"queued", true},
+        {"to", organizer.email},
+        {"attached", attached},
+        {"rows", attached ? nlohmann::json(report.rows) : nlohmann::json()},
+        {"bytes", attached ? nlohmann::json(report.csv.size()) : nlohmann::json()},
+        {"download", fmt::format("{}/event/{}/report.csv", policy.public_url, event->id)}};
+    commit_then_respond(
+        ctx,
+        [m = std::move(m), answer = std::move(answer)](store::Tx& tx) mutable {
+            answer["outbox_id"] = tx.enqueue(m);
+            return json_response(202, answer);
+        },
+        [respond, &ctx](http::Response r) {
+            if (r.status == 202) ctx.work_queued();
+            respond(std::move(r));
+        });
+}
+
+}  // namespace
+
+void add_report_routes(http::Router& router, ApiContext& ctx) {
+    router.add("GET", "/event/{id}/report.csv", api::bind(ctx, download_report));
+    router.add("POST", "/event/{id}/report", api::bind(ctx, mail_report));
+}
+
+}  // namespace cis::app
