@@ -170,6 +170,7 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
     add_inbound_routes(router, ctx);
     add_unsubscribe_routes(router, ctx);
     add_suppression_routes(router, ctx);
+    add_bulk_routes(router, ctx);
 }
 
 }  // namespace cis::app

@@ -25,7 +25,12 @@ struct ApiContext {
     // one the route is not offered.
     IntakePipeline* intake;
     std::size_t max_message_size;  // [smtp] max_message_size: the limit of every intake
+    std::function<void()> bulk_queued = {};  // wakes the bulk job runner
 };
+
+// The largest bulk list POST /event/{id}/invites takes (a 100 000-row CSV is ≈ 5 MB); the
+// HTTP server's body limit is raised to it.
+inline constexpr std::size_t kMaxBulkBody = 32 * 1024 * 1024;
 
 void add_api_routes(http::Router& router, ApiContext& ctx);
 // The fan-out's routes (http_api_changes.cpp); add_api_routes() adds them.
@@ -39,5 +44,7 @@ void add_inbound_routes(http::Router& router, ApiContext& ctx);
 void add_unsubscribe_routes(http::Router& router, ApiContext& ctx);
 // GET and POST /suppressions, DELETE /suppressions/{email} (http_suppressions.cpp).
 void add_suppression_routes(http::Router& router, ApiContext& ctx);
+// POST /event/{id}/invites, GET /jobs, /jobs/{id}, /jobs/{id}/skipped (http_bulk.cpp).
+void add_bulk_routes(http::Router& router, ApiContext& ctx);
 
 }  // namespace cis::app

@@ -7,6 +7,7 @@
 
 #include <gmime/gmime.h>
 
+#include <cctype>
 #include <memory>
 
 #include "mail/gmime_init.hpp"
@@ -76,12 +77,10 @@ std::string base64_lines(std::string_view data) {
     return out;
 }
 
-}  // namespace
-
-std::string build_text_message(const TextMessage& m) {
+// Every header but the Content-* ones of the body.
+std::string common_headers(const TextMessage& m) {
     ensure_gmime();
     std::string out;
-    out.reserve(m.text.size() + 1024);
     GDateTime* when = g_date_time_new_from_unix_utc(m.date);
     GString_ date(g_mime_utils_header_format_date(when));
     g_date_time_unref(when);
@@ -100,14 +99,46 @@ std::string build_text_message(const TextMessage& m) {
     // Machine-generated (RFC 3834): vacation responders must not answer it.
     out += "Auto-Submitted: auto-generated\r\n";
     out += "MIME-Version: 1.0\r\n";
-    out += "Content-Type: text/plain; charset=utf-8\r\n";
-    if (is_ascii(m.text) && lines_fit(m.text)) {
+    return out;
+}
+
+// The text as a body: its Content-* headers, a blank line, the encoded text.
+std::string text_body(const std::string& text) {
+    std::string out = "Content-Type: text/plain; charset=utf-8\r\n";
+    if (is_ascii(text) && lines_fit(text)) {
         out += "Content-Transfer-Encoding: 7bit\r\n\r\n";
-        out += crlf_lines(m.text);
+        out += crlf_lines(text);
     } else {
         out += "Content-Transfer-Encoding: base64\r\n\r\n";
-        out += base64_lines(crlf_lines(m.text));
+        out += base64_lines(crlf_lines(text));
     }
+    return out;
+}
+
+}  // namespace
+
+std::string build_text_message(const TextMessage& m) {
+    std::string out = common_headers(m);
+    out.reserve(out.size() + m.text.size() + 128);
+    out += text_body(m.text);
+    return out;
+}
+
+std::string build_text_message(const TextMessage& m, const Attachment& a) {
+    // base64 never contains "=_", so this boundary cannot occur inside the parts.
+    GString_ unique(g_mime_utils_generate_message_id("boundary"));
+    std::string boundary = "=_cis_";
+    for (char c : std::string_view(unique.get()))
+        if (std::isalnum(static_cast<unsigned char>(c))) boundary += c;
+    std::string out = common_headers(m);
+    out += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
+    out += "--" + boundary + "\r\n" + text_body(m.text);
+    out += "--" + boundary + "\r\n";
+    out += "Content-Type: " + a.content_type + "; name=\"" + a.filename + "\"\r\n";
+    out += "Content-Disposition: attachment; filename=\"" + a.filename + "\"\r\n";
+    out += "Content-Transfer-Encoding: base64\r\n\r\n";
+    out += base64_lines(a.data);
+    out += "--" + boundary + "--\r\n";
     return out;
 }
 

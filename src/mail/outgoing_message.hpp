@@ -20,4 +20,13 @@ struct TextMessage {
 // The whole RFC 5322 message, CRLF line endings.
 std::string build_text_message(const TextMessage& m);
 
+// A file sent along (a CSV of skipped rows, a report): base64, as an attachment.
+struct Attachment {
+    std::string filename;      // ASCII
+    std::string content_type;  // e.g. text/csv; charset=utf-8
+    std::string data;
+};
+// The same message as multipart/mixed: the text, then the attachment.
+std::string build_text_message(const TextMessage& m, const Attachment& attachment);
+
 }  // namespace cis::mail
