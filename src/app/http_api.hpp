@@ -9,6 +9,7 @@
 #include <string>
 
 #include "http/router.hpp"
+#include "services/bulk_jobs.hpp"
 #include "services/invites.hpp"
 #include "store/group_commit.hpp"
 
@@ -28,9 +29,9 @@ struct ApiContext {
     std::function<void()> bulk_queued = {};  // wakes the bulk job runner
 };
 
-// The largest bulk list POST /event/{id}/invites takes (a 100 000-row CSV is ≈ 5 MB); the
-// HTTP server's body limit is raised to it.
-inline constexpr std::size_t kMaxBulkBody = 32 * 1024 * 1024;
+// The largest bulk list POST /event/{id}/invites takes (services::kMaxBulkList); the HTTP
+// server's body limit is raised to it.
+inline constexpr std::size_t kMaxBulkBody = services::kMaxBulkList;
 
 void add_api_routes(http::Router& router, ApiContext& ctx);
 // The fan-out's routes (http_api_changes.cpp); add_api_routes() adds them.

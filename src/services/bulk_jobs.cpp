@@ -245,8 +245,9 @@ void BulkRunner::loop() {
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            // Also looks every few seconds: a job stored by another process (cis ingest).
-            wake_.wait_for(lock, std::chrono::seconds(5), [this] { return poked_ || stopping_; });
+            // Also looks every second: jobs made by bulk@ mail (the intake does not poke) or by
+            // another process.
+            wake_.wait_for(lock, std::chrono::seconds(1), [this] { return poked_ || stopping_; });
             if (stopping_) return;
             poked_ = false;
         }

@@ -16,6 +16,9 @@
 
 namespace cis::services {
 
+// The largest list a job takes (a 100 000-row CSV is about 5 MB).
+inline constexpr std::size_t kMaxBulkList = 32 * 1024 * 1024;
+
 struct BulkSettings {
     InviteContext invite;            // secrets, domain, bounce mailbox (key and now unused)
     std::string notification_local;  // From: of the result email

@@ -26,9 +26,10 @@ Prepared prepare(Delivery d, const Route& route, const dkim::Verifier& verifier,
     p.mail = mail::parse_inbound(d.raw);
     // Only create@ (and bulk@) act on the organizer's authority; they alone need
     // the calendar parsed and the signature checked now.
-    if (route.mailbox == Mailbox::Create) {
-        for (const auto& part : p.mail.calendars)
-            p.calendars.push_back(ical::parse_calendar(part.text));
+    if (route.mailbox == Mailbox::Create || route.mailbox == Mailbox::Bulk) {
+        if (route.mailbox == Mailbox::Create)
+            for (const auto& part : p.mail.calendars)
+                p.calendars.push_back(ical::parse_calendar(part.text));
         if (!p.mail.from_address.empty() && needs_dkim(p.mail.from_address)) {
             const auto result = verifier.verify(d.raw, domain_part(p.mail.from_address));
             p.dkim_checked = true;
