@@ -79,14 +79,8 @@ void Reader::feed(std::string_view bytes, const Sink& sink) {
         const auto line = bytes.substr(0, nl + 1);
         bytes.remove_prefix(nl + 1);
         if (discarding_) {
-            discarding_ = false;
-            Record r;
-            r.line = pos_.line;
-            r.error = fmt::format("line longer than {} bytes", limits_.max_record_bytes);
-            pos_.line += 1;
             pos_.offset += line.size();
-            r.next = pos_;
-            sink(std::move(r));
+            end_overlong_line(sink);
         } else if (pending_.empty()) {
             process_line(line, sink);
         } else {
@@ -99,7 +93,7 @@ void Reader::feed(std::string_view bytes, const Sink& sink) {
 }
 
 void Reader::finish(const Sink& sink) {
-    if (discarding_) feed("\n", sink);  // reports the over-long last line
+    if (discarding_) end_overlong_line(sink);  // the last line, without its newline
     if (!pending_.empty()) {
         const std::string last = std::move(pending_);
         pending_.clear();
@@ -114,6 +108,17 @@ void Reader::finish(const Sink& sink) {
         }
     }
     reset_parser();
+}
+
+// Reports the line skipped since it outgrew the limit; pos_.offset is already past it.
+void Reader::end_overlong_line(const Sink& sink) {
+    discarding_ = false;
+    Record r;
+    r.line = pos_.line;
+    r.error = fmt::format("line longer than {} bytes", limits_.max_record_bytes);
+    pos_.line += 1;
+    r.next = pos_;
+    sink(std::move(r));
 }
 
 void Reader::process_line(std::string_view line, const Sink& sink) {

@@ -63,6 +63,7 @@ private:
     void process_line(std::string_view line, const Sink& sink);
     void parse_line(std::string_view line, const Sink& sink);
     void fail_record(std::string error, const Sink& sink);
+    void end_overlong_line(const Sink& sink);
     void reset_parser();
     void end_record(const Sink& sink);
     static void on_field(void* data, std::size_t len, void* self);
