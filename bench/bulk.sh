@@ -12,9 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/bench/common.sh"
 require smtp-sink sqlite3
 start_sink_and_relay_env
-"$build/cis" organizer add org@example.org --name "Bench Organizer" >/dev/null
-invitation bulk-event 0 20300601T180000Z 20300601T200000Z | "$build/cis" ingest --rcpt create@bench.test >/dev/null
-event=$(sqlite3 "$work/data/cis.sqlite3" "select id from events limit 1")
+organizer_with_event bulk-event
 "$build/cis" serve >"$work/serve.log" 2>&1 & echo $! >"$work/cis.pid"
 wait_port $http_port
 key=$(grep -m1 '^cis_' "$work/serve.log" || true)

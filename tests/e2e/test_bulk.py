@@ -11,7 +11,7 @@ from email import message_from_bytes
 
 import pytest
 
-from cis_harness import DOMAIN, Cis, email_policy
+from cis_harness import DOMAIN, Cis, email_policy, mail_with_attachment
 from email.message import EmailMessage
 
 ORGANIZER = "coach@club.example"
@@ -214,7 +214,7 @@ def test_every_key_role(cis):
         "other": make_key(cis, "--role", "organizer", "--organizer", "other@elsewhere.example"),
         "revoked": make_key(cis, "--role", "organizer", "--organizer", ORGANIZER),
     }
-    cis.cli("key", "revoke", keys["revoked"].split("_")[1])
+    cis.cli("key", "revoke", "--", keys["revoked"].split("_")[1])  # an id may start with "-"
     csv_text = "email\nr@example.org\n"
     jobs = {}
     for role in ("admin", "domain", "organizer"):
@@ -280,15 +280,8 @@ def test_killed_server_resumes_the_job_without_loss_or_repeat(tmp_path):
 # --- bulk@ ---------------------------------------------------------------------------
 
 def bulk_mail(sender, csv_bytes, ctype="text/csv", filename="list.csv", subject="Invitees"):
-    msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = f"bulk@{DOMAIN}"
-    msg["Subject"] = subject
-    msg["Message-ID"] = f"<{time.time_ns()}@test.example>"
-    msg.set_content("The list is attached.")
-    maintype, subtype = ctype.split("/")
-    msg.add_attachment(csv_bytes, maintype=maintype, subtype=subtype, filename=filename)
-    return msg.as_bytes()
+    return mail_with_attachment(sender, f"bulk@{DOMAIN}", subject, "The list is attached.",
+                                csv_bytes, ctype, filename, message_id=f"<{time.time_ns()}@test.example>")
 
 
 @pytest.mark.parametrize("ctype,filename", [
