@@ -199,13 +199,8 @@ bool run_next_bulk_job(store::Store& store, const BulkSettings& s,
         run.fail("the list of the job is missing");
         return true;
     }
-    try {
-        run.run(*input, work_queued, stop);
-    } catch (const std::exception& e) {
-        // A storage failure: the job stays running and resumes after the last chunk.
-        spdlog::error("bulk job {}: {}; it resumes later", job->id, e.what());
-        throw;
-    }
+    // A storage failure throws: the job stays running and resumes after its last chunk.
+    run.run(*input, work_queued, stop);
     return true;
 }
 
@@ -255,7 +250,8 @@ void BulkRunner::loop() {
             while (!stopping() && run_next_bulk_job(store_, settings_, work_queued_, stopping)) {
             }
         } catch (const std::exception& e) {
-            spdlog::error("bulk runner: {}", e.what());
+            spdlog::error("bulk runner: {}; the job resumes after its last committed chunk",
+                          e.what());
         }
     }
 }
