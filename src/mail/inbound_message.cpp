@@ -126,6 +126,7 @@ struct Walker {
             return;
         }
         if (is_table(obj, type, filename)) {
+            if (!filename.empty()) msg.attachments.push_back(filename);  // named in explanations
             msg.tables.push_back(TablePart{
                 to_utf8(decoded_bytes(part),
                         str(g_mime_object_get_content_type_parameter(obj, "charset"))),
