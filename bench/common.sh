@@ -31,3 +31,11 @@ invitation() {
 import sys; sys.path.insert(0, '$root/tests/e2e'); from cis_harness import make_invite
 sys.stdout.buffer.write(make_invite('$1', 'org@example.org', summary='Benchmark match', sequence=$2, start='$3', end='$4'))"
 }
+
+# The organizer org@example.org and one event of theirs, stored through `cis ingest` (a
+# server is not running yet); its id in $event. Args: UID.
+organizer_with_event() {
+  "$build/cis" organizer add org@example.org --name "Bench Organizer" >/dev/null
+  invitation "$1" 0 20300601T180000Z 20300601T200000Z | "$build/cis" ingest --rcpt create@bench.test >/dev/null
+  event=$(sqlite3 "$work/data/cis.sqlite3" "select id from events limit 1")
+}

@@ -13,9 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/bench/common.sh"
 require smtp-sink sqlite3
 start_sink_and_relay_env
-"$build/cis" organizer add org@example.org --name "Bench Organizer" >/dev/null
-invitation fan-event 0 20300601T180000Z 20300601T200000Z | "$build/cis" ingest --rcpt create@bench.test >/dev/null
-event=$(sqlite3 "$work/data/cis.sqlite3" "select id from events limit 1")
+organizer_with_event fan-event
 sqlite3 "$work/data/cis.sqlite3" <<SQL
 WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < $n)
 INSERT INTO invitees (event_id, email, name, origin, uid, status, partstat, client, delivery,

@@ -1,5 +1,5 @@
 // Untrusted batch imports: the bytes as a CSV of events (services/event_csv) and as a
-// mail whose .csv attachments are looked for (mail/csv_attachments). Beyond not
+// mail whose CSV attachments are looked for (mail/inbound_message). Beyond not
 // crashing: every row is either an event with a UID and an end not before its start, or
 // a problem with its reason; a file refused as a whole says why and keeps nothing.
 #include <cstddef>
@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "mail/csv_attachments.hpp"
+#include "mail/inbound_message.hpp"
 #include "services/import_file.hpp"
 
 namespace {
@@ -25,6 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         require(ev.fields.end.utc >= ev.fields.start.utc);
     }
     for (const auto& p : file.problems) require(!p.reason.empty() && !p.key.empty());
-    for (const auto& a : cis::mail::csv_attachments(bytes)) require(!a.name.empty());
+    for (const auto& t : cis::mail::parse_inbound(bytes).tables)
+        require(!t.content_type.empty() || !t.filename.empty());
     return 0;
 }

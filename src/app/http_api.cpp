@@ -176,6 +176,7 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
     add_openapi_routes(router);
     add_import_routes(router, ctx);
     add_report_routes(router, ctx);
+    add_bulk_routes(router, ctx);
 }
 
 }  // namespace cis::app

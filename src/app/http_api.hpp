@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "http/router.hpp"
+#include "services/bulk_jobs.hpp"
 #include "services/invites.hpp"
 #include "store/group_commit.hpp"
 
@@ -29,7 +30,12 @@ struct ApiContext {
     std::size_t max_message_size;  // [smtp] max_message_size: the limit of every intake
     // [mailboxes] create: organizers' secret addresses are create+SECRET@domain.
     std::string create_mailbox = "create";
+    std::function<void()> bulk_queued = {};  // wakes the bulk job runner
 };
+
+// The largest bulk list POST /event/{id}/invites takes (services::kMaxBulkList); the HTTP
+// server's body limit is raised to it.
+inline constexpr std::size_t kMaxBulkBody = services::kMaxBulkList;
 
 void add_api_routes(http::Router& router, ApiContext& ctx);
 // The fan-out's routes (http_api_changes.cpp); add_api_routes() adds them.
@@ -59,5 +65,7 @@ std::string_view openapi_document();
 void add_import_routes(http::Router& router, ApiContext& ctx);
 // GET /event/{id}/report.csv, POST /event/{id}/report: the invitee report (http_reports.cpp).
 void add_report_routes(http::Router& router, ApiContext& ctx);
+// POST /event/{id}/invites, GET /jobs, /jobs/{id}, /jobs/{id}/skipped (http_bulk.cpp).
+void add_bulk_routes(http::Router& router, ApiContext& ctx);
 
 }  // namespace cis::app

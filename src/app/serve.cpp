@@ -19,6 +19,7 @@
 #include "core/thread_name.hpp"
 #include "http/server.hpp"
 #include "ical/timezones.hpp"
+#include "services/bulk_jobs.hpp"
 #include "services/installation.hpp"
 
 namespace cis::app {
@@ -48,6 +49,8 @@ http::ServerOptions http_options(const Config& c) {
     // POST /inbound takes messages as large as the SMTP listener does; it answers 413
     // itself for anything over [smtp] max_message_size.
     o.max_body = std::max(o.max_body, static_cast<std::size_t>(c.smtp_max_message_size));
+    // POST /event/{id}/invites takes lists of 100 000+ rows.
+    o.max_body = std::max(o.max_body, kMaxBulkBody);
     o.on_handler_error = [](const std::string& what) { spdlog::error("HTTP handler: {}", what); };
     return o;
 }
@@ -87,12 +90,19 @@ int cmd_serve(const Config& c) {
     smtp::Server smtp_server(io, smtp_options(c), intake);
 
     Outbound outbound(c, *store, keys);
+    services::BulkSettings bulk_settings;
+    bulk_settings.invite = services::InviteContext{nullptr, keys.uid_key, keys.token_key, c.domain,
+                                                   c.mailbox_bounce, 0};
+    bulk_settings.notification_local = c.mailbox_notification;
+    bulk_settings.public_url = c.effective_public_url();
+    services::BulkRunner bulk(*store, bulk_settings, [&outbound] { outbound.poke(); });
     ApiContext api{*store,         committer,
                    c.domain,       keys.uid_key,
                    keys.token_key, c.mailbox_bounce,
                    c.transport,    [&outbound] { outbound.poke(); },
                    &pipeline,      static_cast<std::size_t>(c.smtp_max_message_size)};
     api.create_mailbox = c.mailbox_create;
+    api.bulk_queued = [&bulk] { bulk.poke(); };
     http::Router router;
     add_api_routes(router, api);
     http::Server http_server(io, http_options(c),
@@ -103,6 +113,7 @@ int cmd_serve(const Config& c) {
     smtp_server.start();
     http_server.start();
     outbound.start();
+    bulk.start();  // also resumes a job a stop or crash interrupted
     spdlog::info("CIS serving {}: SMTP on {}:{}, HTTP on {}:{}, data in {}, DKIM {}, outbound {}",
                  c.domain, smtp_options(c).host, smtp_server.port(), http_options(c).host,
                  http_server.port(), c.data_dir, c.require_dkim ? "required" : "not required",

@@ -79,14 +79,8 @@ void Reader::feed(std::string_view bytes, const Sink& sink) {
         const auto line = bytes.substr(0, nl + 1);
         bytes.remove_prefix(nl + 1);
         if (discarding_) {
-            discarding_ = false;
-            Record r;
-            r.line = pos_.line;
-            r.error = fmt::format("line longer than {} bytes", limits_.max_record_bytes);
-            pos_.line += 1;
             pos_.offset += line.size();
-            r.next = pos_;
-            sink(std::move(r));
+            end_overlong_line(sink);
         } else if (pending_.empty()) {
             process_line(line, sink);
         } else {
@@ -99,21 +93,32 @@ void Reader::feed(std::string_view bytes, const Sink& sink) {
 }
 
 void Reader::finish(const Sink& sink) {
-    if (discarding_) feed("\n", sink);  // reports the over-long last line
+    if (discarding_) end_overlong_line(sink);  // the last line, without its newline
     if (!pending_.empty()) {
         const std::string last = std::move(pending_);
         pending_.clear();
         process_line(last, sink);
     }
     while (open_) {
-        sink_ = &sink;
         if (csv_fini(parser_, on_field, on_record_end, this) == 0) {
             open_ = false;
+            deliver(sink);
         } else {
             fail_record("a quoted field is not closed (missing \")", sink);
         }
     }
     reset_parser();
+}
+
+// Reports the line skipped since it outgrew the limit; pos_.offset is already past it.
+void Reader::end_overlong_line(const Sink& sink) {
+    discarding_ = false;
+    Record r;
+    r.line = pos_.line;
+    r.error = fmt::format("line longer than {} bytes", limits_.max_record_bytes);
+    pos_.line += 1;
+    r.next = pos_;
+    sink(std::move(r));
 }
 
 void Reader::process_line(std::string_view line, const Sink& sink) {
@@ -147,8 +152,10 @@ void Reader::process_line(std::string_view line, const Sink& sink) {
 }
 
 void Reader::parse_line(std::string_view content, const Sink& sink) {
-    sink_ = &sink;
     const auto used = csv_parse(parser_, content.data(), content.size(), on_field, on_record_end, this);
+    // Only LF ends a record, so a record completed in this call ended the line: no error
+    // can follow it.
+    deliver(sink);
     if (used < content.size() || csv_error(parser_) != CSV_SUCCESS)
         fail_record(fmt::format("malformed quoting at byte {} of line {} (a quote inside an "
                                 "unquoted field, or text after a closing quote)",
@@ -184,7 +191,13 @@ void Reader::fail_record(std::string error, const Sink& sink) {
     pos_ = resume_after;
 }
 
-void Reader::end_record(const Sink& sink) {
+void Reader::deliver(const Sink& sink) {
+    std::vector<Record> done;
+    done.swap(done_);
+    for (auto& r : done) sink(std::move(r));
+}
+
+void Reader::end_record() {
     Record r;
     r.line = start_line_;
     r.next = pos_;
@@ -195,7 +208,7 @@ void Reader::end_record(const Sink& sink) {
     open_ = false;
     fields_.clear();
     field_error_.clear();
-    sink(std::move(r));
+    done_.push_back(std::move(r));
 }
 
 void Reader::on_field(void* data, std::size_t len, void* self) {
@@ -212,7 +225,7 @@ void Reader::on_field(void* data, std::size_t len, void* self) {
 
 void Reader::on_record_end(int, void* self) {
     auto* reader = static_cast<Reader*>(self);
-    reader->end_record(*reader->sink_);
+    reader->end_record();
 }
 
 Header::Header(const std::vector<std::string>& names) {

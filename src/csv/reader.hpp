@@ -63,8 +63,10 @@ private:
     void process_line(std::string_view line, const Sink& sink);
     void parse_line(std::string_view line, const Sink& sink);
     void fail_record(std::string error, const Sink& sink);
+    void end_overlong_line(const Sink& sink);
     void reset_parser();
-    void end_record(const Sink& sink);
+    void end_record();
+    void deliver(const Sink& sink);
     static void on_field(void* data, std::size_t len, void* self);
     static void on_record_end(int terminator, void* self);
 
@@ -83,7 +85,9 @@ private:
     std::size_t raw_lines_ = 0;
     std::vector<std::string> fields_;
     std::string field_error_;
-    const Sink* sink_ = nullptr;  // for libcsv's callbacks during one parse call
+    // Records libcsv completed during one parse call: handed to the sink after libcsv
+    // returns, so the sink may throw without unwinding through C code.
+    std::vector<Record> done_;
 };
 
 // The header row: names matched case-insensitively, ignoring surrounding spaces.

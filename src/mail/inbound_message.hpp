@@ -15,6 +15,13 @@ struct CalendarPart {
     bool forwarded = false;  // found inside a message/rfc822 part
 };
 
+// A CSV file attached to the message (a list mailed to bulk@, events mailed to create@).
+struct TablePart {
+    std::string text;      // converted to UTF-8
+    std::string filename;  // "" when the part has none
+    std::string content_type;  // lower-case media type, e.g. text/csv
+};
+
 struct InboundMessage {
     std::string from_address;  // normalised address of the first From: mailbox ("" if none)
     std::string from_name;
@@ -27,6 +34,9 @@ struct InboundMessage {
     std::vector<CalendarPart> calendars;   // distinct calendars, inline ones first
     bool has_tnef = false;                 // a winmail.dat / application/ms-tnef part
     std::vector<std::string> attachments;  // names of other attachments, for explanations
+    // Attachments of type text/csv, application/csv, application/vnd.ms-excel or text/plain,
+    // or named *.csv.
+    std::vector<TablePart> tables;
 };
 
 // Parses the message. Never throws on malformed input: what cannot be read is

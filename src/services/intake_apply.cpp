@@ -7,6 +7,7 @@
 #include "services/ids.hpp"
 #include "services/intake.hpp"
 #include "services/bounce_apply.hpp"
+#include "services/bulk_mail.hpp"
 #include "services/event_batch.hpp"
 #include "services/event_import.hpp"
 #include "services/intake_report.hpp"
@@ -152,7 +153,7 @@ IntakeResult Application::run() {
         tx_.set_inbound_outcome(rec_);
         return result;
     }
-    if (p_.route.mailbox != Mailbox::Create)
+    if (p_.route.mailbox != Mailbox::Create && p_.route.mailbox != Mailbox::Bulk)
         return finish("stored",
                       fmt::format("kept for the {}@ processor, which this version does not run yet",
                                   rec_.mailbox),
@@ -171,6 +172,12 @@ IntakeResult Application::run() {
                       false);
     }
     if (auto why = authorise()) return finish("rejected", *why, true);
+    if (p_.route.mailbox == Mailbox::Bulk) {
+        // A list of invitees: a job for the bulk runner, whose result email is the answer;
+        // a list that cannot be used is explained to the organizer now.
+        const BulkMailOutcome b = accept_bulk_mail(tx_, p_, organizer_.email, rec_.id, now_);
+        return finish(b.job_id ? "queued" : "rejected", b.reason, b.job_id == 0);
+    }
     if (p_.calendars.empty() && p_.imports.empty()) {
         bad_message_ = true;
         return finish("rejected", no_calendar_reason(p_.mail), true);

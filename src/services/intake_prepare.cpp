@@ -1,6 +1,5 @@
 #include "core/address.hpp"
 #include "dkim/dkim.hpp"
-#include "mail/csv_attachments.hpp"
 #include "services/ids.hpp"
 #include "services/intake.hpp"
 
@@ -27,15 +26,18 @@ Prepared prepare(Delivery d, const Route& route, const dkim::Verifier& verifier,
     p.mail = mail::parse_inbound(d.raw);
     // Only create@ (and bulk@) act on the organizer's authority; they alone need
     // the calendar parsed and the signature checked now.
-    if (route.mailbox == Mailbox::Create) {
-        for (const auto& part : p.mail.calendars)
-            p.calendars.push_back(ical::parse_calendar(part.text));
-        // A CSV of events attached for a batch import (SPEC §3.6); looked for only when an
-        // attachment's name says so, since finding it parses the MIME tree once more.
-        if (mail::names_csv(p.mail.attachments))
-            for (const auto& file : mail::csv_attachments(d.raw))
-                p.imports.push_back(
-                    read_csv_import(file.text, "attachment " + file.name, d.received_at));
+    if (route.mailbox == Mailbox::Create || route.mailbox == Mailbox::Bulk) {
+        if (route.mailbox == Mailbox::Create) {
+            for (const auto& part : p.mail.calendars)
+                p.calendars.push_back(ical::parse_calendar(part.text));
+            // A CSV of events attached for a batch import (SPEC §3.6). A text/plain
+            // attachment is a list only at bulk@; at create@ it is somebody's notes.
+            for (const auto& t : p.mail.tables)
+                if (t.content_type != "text/plain")
+                    p.imports.push_back(read_csv_import(
+                        t.text, t.filename.empty() ? "the CSV part" : "attachment " + t.filename,
+                        d.received_at));
+        }
         if (!p.mail.from_address.empty() && needs_dkim(p.mail.from_address)) {
             const auto result = verifier.verify(d.raw, domain_part(p.mail.from_address));
             p.dkim_checked = true;

@@ -89,6 +89,18 @@ std::optional<std::int64_t> invitee_of_bounce_token(std::string_view token_key,
     return std::stoll(id);
 }
 
+store::Invitee new_invitee(const Event& event, const std::string& email, std::string_view name,
+                           const std::string& origin, const InviteContext& c) {
+    store::Invitee inv;
+    inv.event_id = event.id;
+    inv.email = email;
+    inv.name = clean_name(name);
+    inv.origin = origin;
+    inv.uid = imip::recipient_uid(c.uid_key, event.id, email, c.domain);
+    inv.invited_at = c.now;
+    return inv;
+}
+
 InviteOutcome request_invite(store::Tx& tx, const InviteRequest& r, const InviteContext& c) {
     const std::string origin = r.origin.empty() ? "api" : r.origin;
     if (!valid_origin(origin))
@@ -128,13 +140,7 @@ InviteOutcome request_invite(store::Tx& tx, const InviteRequest& r, const Invite
         o.resent = true;
         return o;
     }
-    store::Invitee inv;
-    inv.event_id = event->id;
-    inv.email = email;
-    inv.name = clean_name(r.name);
-    inv.origin = origin;
-    inv.uid = imip::recipient_uid(c.uid_key, event->id, email, c.domain);
-    inv.invited_at = c.now;
+    store::Invitee inv = new_invitee(*event, email, r.name, origin, c);
     inv.id = tx.insert_invitee(inv);
     o.invitee = inv;
     o.created = true;

@@ -32,6 +32,11 @@ struct InviteOutcome {
 
 InviteOutcome request_invite(store::Tx& tx, const InviteRequest& r, const InviteContext& c);
 
+// A new invitee of `event` (not yet stored): the name cleaned for headers, the
+// per-recipient UID derived. `email` must be checked and lower-cased already.
+store::Invitee new_invitee(const Event& event, const std::string& email, std::string_view name,
+                           const std::string& origin, const InviteContext& c);
+
 // Queues a calendar message of `kind` (invite, resend) to an existing invitee; the worker
 // renders it from the event as it is then. Returns the outbox id.
 std::int64_t queue_invitation(store::Tx& tx, const store::Invitee& inv, const std::string& kind,

@@ -224,6 +224,45 @@ ALTER TABLE replies ADD COLUMN attendee TEXT NOT NULL DEFAULT '';   -- the addre
 ALTER TABLE replies ADD COLUMN applied INTEGER NOT NULL DEFAULT 1;  -- 0: older than the answer kept
 ALTER TABLE replies ADD COLUMN note TEXT NOT NULL DEFAULT '';       -- how it was matched, COUNTER times
 )SQL"},
+        {4, "bulk invitation jobs (bulk@ and POST /event/{id}/invites) and their skipped rows",
+         R"SQL(
+CREATE TABLE bulk_jobs (
+    id                  INTEGER PRIMARY KEY,
+    kind                TEXT NOT NULL DEFAULT 'invites',
+    organizer           TEXT NOT NULL,
+    event_id            TEXT NOT NULL,
+    source              TEXT NOT NULL CHECK (source IN ('api','mail')),
+    inbound_id          INTEGER,              -- the bulk@ message, for source 'mail'
+    key_id              TEXT NOT NULL DEFAULT '',  -- the API key that posted it
+    notify              TEXT NOT NULL,        -- who gets the result email
+    origin              TEXT NOT NULL DEFAULT 'bulk',
+    format              TEXT NOT NULL CHECK (format IN ('csv','json')),
+    input               BLOB,                 -- the list; NULL once the job is finished
+    state               TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','running','done','failed')),
+    error               TEXT NOT NULL DEFAULT '',
+    -- where processing stands: everything before it is committed with its counts
+    next_line           INTEGER NOT NULL DEFAULT 1,
+    next_offset         INTEGER NOT NULL DEFAULT 0,
+    total               INTEGER NOT NULL DEFAULT 0,
+    accepted            INTEGER NOT NULL DEFAULT 0,
+    already_invited     INTEGER NOT NULL DEFAULT 0,
+    skipped             INTEGER NOT NULL DEFAULT 0,
+    skip_reasons        TEXT NOT NULL DEFAULT '{}',  -- JSON: reason -> count
+    created_at          INTEGER NOT NULL,
+    started_at          INTEGER,
+    finished_at         INTEGER
+);
+CREATE INDEX bulk_jobs_by_state ON bulk_jobs (state, id);
+CREATE INDEX bulk_jobs_by_organizer ON bulk_jobs (organizer, id);
+CREATE TABLE bulk_skips (
+    job_id              INTEGER NOT NULL REFERENCES bulk_jobs (id),
+    line                INTEGER NOT NULL,     -- of the CSV (or the JSON array index + 1)
+    email               TEXT NOT NULL DEFAULT '',
+    reason              TEXT NOT NULL,        -- malformed / missing_email / invalid_email / duplicate / suppressed / other_event
+    detail              TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (job_id, line)
+) WITHOUT ROWID;
+)SQL"},
     };
     return list;
 }

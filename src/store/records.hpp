@@ -211,4 +211,38 @@ struct KeyFilter {
     std::size_t limit = 50;
 };
 
+// --- bulk invitation jobs (issue 5: bulk@ and POST /event/{id}/invites) -------------
+
+struct BulkJob {
+    std::int64_t id = 0;
+    std::string kind = "invites";
+    std::string organizer, event_id;
+    std::string source = "api";  // api / mail
+    std::optional<std::int64_t> inbound_id;
+    std::string key_id;
+    std::string notify;  // the address the result email goes to
+    std::string origin = "bulk";
+    std::string format = "csv";  // csv / json
+    std::string state = "queued";  // queued / running / done / failed
+    std::string error;
+    std::int64_t next_line = 1, next_offset = 0;  // where processing resumes
+    std::int64_t total = 0, accepted = 0, already_invited = 0, skipped = 0;
+    std::string skip_reasons = "{}";  // JSON object: reason -> count
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> started_at, finished_at;
+};
+
+struct BulkSkip {
+    std::int64_t line = 0;
+    std::string email, reason, detail;
+};
+
+// Jobs newest first, restricted like SuppressionFilter's scoped entries.
+struct BulkJobFilter {
+    std::string organizer;  // empty = any
+    std::string domain;     // organizers of this domain only; empty = any
+    std::size_t limit = 50;
+    std::int64_t before = 0;  // only ids below this one; 0 = from the newest
+};
+
 }  // namespace cis::store

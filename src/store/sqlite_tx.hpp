@@ -114,6 +114,16 @@ class SqliteTx final : public Tx {
     std::vector<Invitee> invitees_by_email(const std::string& event_id,
                                            const std::string& after_email,
                                            std::size_t limit) override;
+    // bulk invitation jobs (sqlite_tx_bulk.cpp)
+    std::int64_t insert_bulk_job(const BulkJob& j, const std::string& input) override;
+    std::optional<BulkJob> find_bulk_job(std::int64_t id) override;
+    std::optional<std::string> bulk_job_input(std::int64_t id) override;
+    std::optional<BulkJob> next_bulk_job() override;
+    std::vector<BulkJob> list_bulk_jobs(const BulkJobFilter& f) override;
+    void update_bulk_job(const BulkJob& j) override;
+    void insert_bulk_skip(std::int64_t job_id, const BulkSkip& s) override;
+    std::vector<BulkSkip> list_bulk_skips(std::int64_t job_id, std::int64_t after,
+                                          std::size_t limit) override;
 
   private:
     Event read_event(Statement& s);

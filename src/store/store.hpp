@@ -167,6 +167,20 @@ class Tx {
     virtual std::vector<Invitee> invitees_by_email(const std::string& event_id,
                                                    const std::string& after_email,
                                                    std::size_t limit) = 0;
+    // --- bulk invitation jobs (issue 5; sqlite_tx_bulk.cpp) ---------------------------
+    virtual std::int64_t insert_bulk_job(const BulkJob& j, const std::string& input) = 0;
+    virtual std::optional<BulkJob> find_bulk_job(std::int64_t id) = 0;  // without input
+    virtual std::optional<std::string> bulk_job_input(std::int64_t id) = 0;
+    // The oldest job still to do (queued, or running when a crash interrupted it).
+    virtual std::optional<BulkJob> next_bulk_job() = 0;
+    virtual std::vector<BulkJob> list_bulk_jobs(const BulkJobFilter& f) = 0;
+    // Stores state, error, position, counts, started_at and finished_at; a finished job
+    // drops its input.
+    virtual void update_bulk_job(const BulkJob& j) = 0;
+    virtual void insert_bulk_skip(std::int64_t job_id, const BulkSkip& s) = 0;
+    // Skipped rows by line, from line `after` on (exclusive).
+    virtual std::vector<BulkSkip> list_bulk_skips(std::int64_t job_id, std::int64_t after,
+                                                  std::size_t limit) = 0;
 };
 
 // How durable a write must be before write() returns.

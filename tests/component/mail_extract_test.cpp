@@ -126,6 +126,30 @@ TEST(MailExtract, DeclaredCharsetsAreConvertedAndUtf16Recognised) {
     EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));  // a surrogate
 }
 
+// Lists mailed to bulk@: CSV attachments of the types spreadsheets use, decoded; the
+// text/plain body is the message's text, and an .ics stays a calendar.
+TEST(MailExtract, CsvAttachmentsAreFoundForBulk) {
+    const std::string raw =
+        "From: coach@club.example\r\nTo: bulk@cis.test\r\nSubject: list\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+        "--b\r\nContent-Type: text/plain\r\n\r\nThe list is attached.\r\n"
+        "--b\r\nContent-Type: application/vnd.ms-excel\r\nContent-Transfer-Encoding: base64\r\n"
+        "Content-Disposition: attachment; filename=\"team.csv\"\r\n\r\n"
+        "ZW1haWwsbmFtZQ0KYUBleGFtcGxlLm9yZyxBDQo=\r\n"
+        "--b\r\nContent-Type: text/plain; charset=iso-8859-1\r\n"
+        "Content-Disposition: attachment; filename=\"more.txt\"\r\n\r\nemail\r\nj\xF6rg@example.org\r\n"
+        "--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=\"x.ics\"\r\n\r\n"
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        "--b--\r\n";
+    const auto msg = parse_inbound(raw);
+    ASSERT_EQ(msg.tables.size(), 2u);
+    EXPECT_EQ(msg.tables[0].filename, "team.csv");
+    EXPECT_EQ(msg.tables[0].text, "email,name\r\na@example.org,A\r\n");
+    EXPECT_EQ(msg.tables[1].filename, "more.txt");
+    EXPECT_NE(msg.tables[1].text.find("j\xC3\xB6rg@example.org"), std::string::npos);
+    EXPECT_EQ(msg.calendars.size(), 1u);
+}
+
 TEST(MailExtract, GarbageNeverThrows) {
     for (const std::string& raw :
          {std::string(), std::string("\0\0\0", 3), std::string(5000, '\n'),

@@ -218,17 +218,25 @@ def organizer_of(raw: bytes) -> str:
     return parseaddr(message_from_bytes(raw).get("From", ""))[1].lower()
 
 
-def wrap_ics(ics: bytes, sender: str, method: str = "REQUEST", subject="Invitation") -> bytes:
-    """A minimal message carrying a bare .ics file, as a calendar client would send it."""
+def mail_with_attachment(sender: str, rcpt: str, subject: str, text: str, data: bytes,
+                         content_type: str, filename: str, params=None, message_id=None) -> bytes:
+    """A minimal message: a line of text and one attached file."""
     msg = EmailMessage()
     msg["From"] = sender
-    msg["To"] = f"create@{DOMAIN}"
+    msg["To"] = rcpt
     msg["Subject"] = subject
-    msg["Message-ID"] = f"<{abs(hash(ics))}@test.example>"
-    msg.set_content("Invitation")
-    msg.add_attachment(ics, maintype="text", subtype="calendar",
-                       params={"method": method}, filename="invite.ics")
+    msg["Message-ID"] = message_id or f"<{abs(hash(data))}@test.example>"
+    msg.set_content(text)
+    maintype, subtype = content_type.split("/")
+    msg.add_attachment(data, maintype=maintype, subtype=subtype, params=params or {},
+                       filename=filename)
     return msg.as_bytes()
+
+
+def wrap_ics(ics: bytes, sender: str, method: str = "REQUEST", subject="Invitation") -> bytes:
+    """A minimal message carrying a bare .ics file, as a calendar client would send it."""
+    return mail_with_attachment(sender, f"create@{DOMAIN}", subject, "Invitation", ics,
+                                "text/calendar", "invite.ics", {"method": method})
 
 
 def make_ics(uid, organizer, summary="Team match", start="20300601T180000Z",

@@ -28,7 +28,7 @@ def test_every_cis_mailbox_is_stored(cis):
     assert sorted(r["mailbox"] for r in records) == ["bounce", "bulk", "rsvp"]
     status = {r["mailbox"]: r["status"] for r in records}
     assert status["rsvp"] == "ignored", "no calendar answer in it: kept, not counted"
-    assert status["bulk"] == "stored", "kept raw for its processor"
+    assert status["bulk"] == "rejected", "kept raw; a stranger's list is refused (test_bulk.py)"
     assert status["bounce"] == "quarantined", "a bounce token CIS never issued counts for nothing"
 
 

@@ -101,6 +101,15 @@ TEST(CsvReader, EnforcesFieldAndLineLimits) {
     EXPECT_EQ(records[2].line, 3u);
 }
 
+TEST(CsvReader, OverlongLastLineWithoutNewline) {
+    const std::string text = "a,b\n" + std::string(500, 'x');
+    const auto records = read_all(text, 7, Limits{.max_record_bytes = 100});
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[1].line, 2u);
+    EXPECT_FALSE(records[1].ok());
+    EXPECT_EQ(records[1].next.offset, text.size());
+}
+
 TEST(CsvReader, ResumesFromARecordsNextPosition) {
     const std::string text = "h1,h2\nx,1\ny,2\nz,3\n";
     const auto all = read_all(text);
