@@ -170,6 +170,8 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
     add_inbound_routes(router, ctx);
     add_unsubscribe_routes(router, ctx);
     add_suppression_routes(router, ctx);
+    add_display_routes(router, ctx);
+    add_statistics_routes(router, ctx);
 }
 
 }  // namespace cis::app

@@ -39,5 +39,11 @@ void add_inbound_routes(http::Router& router, ApiContext& ctx);
 void add_unsubscribe_routes(http::Router& router, ApiContext& ctx);
 // GET and POST /suppressions, DELETE /suppressions/{email} (http_suppressions.cpp).
 void add_suppression_routes(http::Router& router, ApiContext& ctx);
+// GET /system/events, /organizer/{email}/events, /event/{id}, /event/{id}/attendees
+// (http_display.cpp).
+void add_display_routes(http::Router& router, ApiContext& ctx);
+// GET /system/statistics, /organizer/{email}/statistics, /event/{id}/statistics
+// (http_statistics.cpp).
+void add_statistics_routes(http::Router& router, ApiContext& ctx);
 
 }  // namespace cis::app

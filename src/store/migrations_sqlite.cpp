@@ -224,6 +224,71 @@ ALTER TABLE replies ADD COLUMN attendee TEXT NOT NULL DEFAULT '';   -- the addre
 ALTER TABLE replies ADD COLUMN applied INTEGER NOT NULL DEFAULT 1;  -- 0: older than the answer kept
 ALTER TABLE replies ADD COLUMN note TEXT NOT NULL DEFAULT '';       -- how it was matched, COUNTER times
 )SQL"},
+        {3, "display and statistics: invitee counters kept by triggers; events by creation order",
+         R"SQL(
+-- Per-event counts of invitees by status, delivery, origin and client family. Triggers keep
+-- them in the transaction that changes an invitee, so no code path can forget them and they
+-- always equal a recount of the rows; organizer and system statistics sum these rows.
+CREATE TABLE invitee_counts (
+    event_id            TEXT NOT NULL,
+    dimension           TEXT NOT NULL,        -- status / delivery / origin / client
+    value               TEXT NOT NULL,
+    n                   INTEGER NOT NULL,
+    PRIMARY KEY (event_id, dimension, value)
+) WITHOUT ROWID;
+INSERT INTO invitee_counts (event_id, dimension, value, n)
+    SELECT event_id, 'status', status, count(*) FROM invitees GROUP BY event_id, status
+    UNION ALL SELECT event_id, 'delivery', delivery, count(*) FROM invitees GROUP BY event_id, delivery
+    UNION ALL SELECT event_id, 'origin', origin, count(*) FROM invitees GROUP BY event_id, origin
+    UNION ALL SELECT event_id, 'client', client, count(*) FROM invitees GROUP BY event_id, client;
+CREATE TRIGGER invitee_counts_insert AFTER INSERT ON invitees BEGIN
+    INSERT INTO invitee_counts VALUES (NEW.event_id, 'status', NEW.status, 1),
+                                      (NEW.event_id, 'delivery', NEW.delivery, 1),
+                                      (NEW.event_id, 'origin', NEW.origin, 1),
+                                      (NEW.event_id, 'client', NEW.client, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER invitee_counts_delete AFTER DELETE ON invitees BEGIN
+    UPDATE invitee_counts SET n = n - 1 WHERE event_id = OLD.event_id AND (
+        (dimension = 'status' AND value = OLD.status) OR
+        (dimension = 'delivery' AND value = OLD.delivery) OR
+        (dimension = 'origin' AND value = OLD.origin) OR
+        (dimension = 'client' AND value = OLD.client));
+END;
+-- One trigger per column, each only when the value really changes: an answer that keeps
+-- the status, or a retry that keeps the delivery state, costs nothing here.
+CREATE TRIGGER invitee_counts_status AFTER UPDATE OF status, event_id ON invitees
+    WHEN OLD.status IS NOT NEW.status OR OLD.event_id IS NOT NEW.event_id BEGIN
+    UPDATE invitee_counts SET n = n - 1
+        WHERE event_id = OLD.event_id AND dimension = 'status' AND value = OLD.status;
+    INSERT INTO invitee_counts VALUES (NEW.event_id, 'status', NEW.status, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER invitee_counts_delivery AFTER UPDATE OF delivery, event_id ON invitees
+    WHEN OLD.delivery IS NOT NEW.delivery OR OLD.event_id IS NOT NEW.event_id BEGIN
+    UPDATE invitee_counts SET n = n - 1
+        WHERE event_id = OLD.event_id AND dimension = 'delivery' AND value = OLD.delivery;
+    INSERT INTO invitee_counts VALUES (NEW.event_id, 'delivery', NEW.delivery, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER invitee_counts_origin AFTER UPDATE OF origin, event_id ON invitees
+    WHEN OLD.origin IS NOT NEW.origin OR OLD.event_id IS NOT NEW.event_id BEGIN
+    UPDATE invitee_counts SET n = n - 1
+        WHERE event_id = OLD.event_id AND dimension = 'origin' AND value = OLD.origin;
+    INSERT INTO invitee_counts VALUES (NEW.event_id, 'origin', NEW.origin, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER invitee_counts_client AFTER UPDATE OF client, event_id ON invitees
+    WHEN OLD.client IS NOT NEW.client OR OLD.event_id IS NOT NEW.event_id BEGIN
+    UPDATE invitee_counts SET n = n - 1
+        WHERE event_id = OLD.event_id AND dimension = 'client' AND value = OLD.client;
+    INSERT INTO invitee_counts VALUES (NEW.event_id, 'client', NEW.client, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+-- Organizer listings are newest first in creation order: the implicit rowid, which an
+-- index on (organizer) keeps after the organizer (every SQLite index ends with the rowid).
+CREATE INDEX events_by_organizer_created ON events (organizer);
+)SQL"},
     };
     return list;
 }

@@ -6,6 +6,23 @@
 
 namespace cis::store {
 
+// Column lists shared by the sqlite_tx_*.cpp files that read these tables.
+// The columns of EventFields, in this order, in both `events` and `occurrences`.
+#define CIS_FIELD_COLUMNS                                                                    \
+    "summary, description, location, start_utc, start_local, end_utc, end_local, timezone, " \
+    "vtimezone, all_day, floating, status"
+// Event columns: 0-3 keys, then the fields, then the rest.
+#define CIS_EVENT_SELECT(where)                                               \
+    ("SELECT id, organizer, original_uid, recurrence_id, " CIS_FIELD_COLUMNS  \
+     ", rrule, rdates, exdates, last_end_utc, sequence, organizer_sequence, " \
+     "organizer_dtstamp, created_at, updated_at FROM events " where)
+#define CIS_INVITEE_SELECT(where)                                                        \
+    ("SELECT id, event_id, email, name, origin, forwarded_from, uid, status, partstat, " \
+     "client, delivery, last_error, invited_at, responded_at, sent_at, reply_sequence, " \
+     "reply_dtstamp FROM invitees " where)
+// An invitee from a statement of CIS_INVITEE_SELECT.
+Invitee read_invitee(const Statement& s);
+
 class SqliteTx final : public Tx {
   public:
     explicit SqliteTx(Database& db) : db_(db) {}
@@ -97,6 +114,12 @@ class SqliteTx final : public Tx {
 
     std::optional<std::string> setting(const std::string& key) override;
     void put_setting(const std::string& key, const std::string& value) override;
+
+    // display and statistics (sqlite_tx_display.cpp)
+    std::vector<ListedEvent> list_events_page(const EventPageFilter& f) override;
+    std::vector<Invitee> list_attendees(const AttendeeFilter& f) override;
+    std::vector<InviteeCount> invitee_counts(const CountScope& scope) override;
+    std::int64_t count_events(const CountScope& scope) override;
 
   private:
     Event read_event(Statement& s);

@@ -151,6 +151,15 @@ class Tx {
     // settings (installation keys and switches)
     virtual std::optional<std::string> setting(const std::string& key) = 0;
     virtual void put_setting(const std::string& key, const std::string& value) = 0;
+
+    // ---- display and statistics (issue 5; sqlite_tx_display.cpp) ----
+    virtual std::vector<ListedEvent> list_events_page(const EventPageFilter& f) = 0;
+    virtual std::vector<Invitee> list_attendees(const AttendeeFilter& f) = 0;  // by address
+    // The invitee counters (kept by triggers in the transaction that changes an invitee)
+    // summed over the scope; entries that fell to zero are left out.
+    virtual std::vector<InviteeCount> invitee_counts(const CountScope& scope) = 0;
+    // How many events the scope holds (event_id is ignored).
+    virtual std::int64_t count_events(const CountScope& scope) = 0;
 };
 
 // How durable a write must be before write() returns.
