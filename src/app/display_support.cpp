@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "services/api_keys.hpp"
 #include "services/cursor.hpp"
 #include "services/json_views.hpp"
 
@@ -36,6 +37,28 @@ http::Response bad_cursor() {
     return http::json_error(400, "invalid_cursor",
                             "cursor must be the next_cursor of a previous page of this listing, "
                             "unchanged");
+}
+
+std::optional<Event> read_event_for(ApiContext& ctx, const store::ApiKey& key,
+                                    const std::string& id, const Respond& respond,
+                                    const std::function<void(store::Tx&, const Event&)>& more) {
+    std::optional<Event> event;
+    bool covered = false;
+    ctx.store.read([&](store::Tx& tx) {
+        event = tx.find_event_by_id(id);
+        covered = event && services::key_covers_organizer(key, event->organizer);
+        if (covered && more) more(tx, *event);
+    });
+    if (!event) {
+        respond(http::json_error(404, "event_not_found", "no event with id " + id));
+        return std::nullopt;
+    }
+    if (!covered) {
+        respond(http::json_error(403, "forbidden",
+                                 "this API key may not see that organizer's events"));
+        return std::nullopt;
+    }
+    return event;
 }
 
 nlohmann::json event_display_json(const Event& e) {

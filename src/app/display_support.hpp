@@ -1,6 +1,7 @@
 #pragma once
 // What the display and statistics routes share: cursor paging of up to 2 500 rows,
 // checks of enumerated filters, and the full JSON of an event.
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -38,6 +39,12 @@ bool one_of(const std::string& value, const List& allowed, const char* name,
                                  value + "\""));
     return false;
 }
+
+// The event, if it exists and the key covers its organizer (otherwise answers 404/403),
+// with `more` run in the same read transaction: one snapshot, one transaction a request.
+std::optional<Event> read_event_for(ApiContext& ctx, const store::ApiKey& key,
+                                    const std::string& id, const Respond& respond,
+                                    const std::function<void(store::Tx&, const Event&)>& more);
 
 // services::event_json plus what a display needs: status as stored (tentative too),
 // start and end in UTC next to the local times, and the recurrence in one object.

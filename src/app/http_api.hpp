@@ -10,6 +10,7 @@
 
 #include "http/router.hpp"
 #include "services/invites.hpp"
+#include "services/key_cache.hpp"
 #include "store/group_commit.hpp"
 
 namespace cis::app {
@@ -25,7 +26,18 @@ struct ApiContext {
     // one the route is not offered.
     IntakePipeline* intake;
     std::size_t max_message_size;  // [smtp] max_message_size: the limit of every intake
+    // Keys recently proven (api::caller uses it); see forget_cached_keys.
+    services::KeyCache keys{};
 };
+
+namespace api {
+// Call after revoking (or changing) a key in this process: the next request checks every
+// key against the database again. A revoke by another process (the CLI) takes effect
+// within a second without it.
+inline void forget_cached_keys(ApiContext& ctx) {
+    ctx.keys.forget();
+}
+}  // namespace api
 
 void add_api_routes(http::Router& router, ApiContext& ctx);
 // The fan-out's routes (http_api_changes.cpp); add_api_routes() adds them.

@@ -107,7 +107,7 @@ void organizer_events(ApiContext& ctx, const Request& req, const Params& p, Resp
 void show_event(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
     auto key = caller(ctx, req, respond);
     if (!key) return;
-    auto event = event_for(ctx, *key, p.at("id"), respond);
+    auto event = read_event_for(ctx, *key, p.at("id"), respond, {});
     if (event) respond(json_response(200, event_display_json(*event)));
 }
 
@@ -150,11 +150,12 @@ void event_attendees(ApiContext& ctx, const Request& req, const Params& p, Respo
     if (!one_of(f.status, kAnswers, "status", respond) ||
         !one_of(f.delivery, kDeliveries, "delivery", respond))
         return;
-    auto event = event_for(ctx, *key, p.at("id"), respond);
-    if (!event) return;
-    f.event_id = event->id;
     std::vector<store::Invitee> rows;
-    ctx.store.read([&](store::Tx& tx) { rows = tx.list_attendees(f); });
+    auto event = read_event_for(ctx, *key, p.at("id"), respond, [&](store::Tx& tx, const Event& e) {
+        f.event_id = e.id;
+        rows = tx.list_attendees(f);
+    });
+    if (!event) return;
     const bool more = rows.size() == f.limit;
     if (more) rows.pop_back();
     auto list = nlohmann::json::array();

@@ -63,14 +63,13 @@ nlohmann::json versions_json(const std::vector<store::EventChange>& changes) {
 void event_statistics(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
     auto key = caller(ctx, req, respond);
     if (!key) return;
-    auto event = event_for(ctx, *key, p.at("id"), respond);
-    if (!event) return;
     std::vector<store::InviteeCount> counts;
     std::vector<store::EventChange> changes;
-    ctx.store.read([&](store::Tx& tx) {
-        counts = tx.invitee_counts({event->id, ""});
-        changes = tx.list_changes(store::ChangeFilter{event->id, "", "", false, 1000});
+    auto event = read_event_for(ctx, *key, p.at("id"), respond, [&](store::Tx& tx, const Event& e) {
+        counts = tx.invitee_counts({e.id, ""});
+        changes = tx.list_changes(store::ChangeFilter{e.id, "", "", false, 1000});
     });
+    if (!event) return;
     auto j = breakdown(counts);
     j["event_id"] = event->id;
     j["sequence"] = event->sequence;
