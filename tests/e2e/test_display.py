@@ -224,3 +224,11 @@ def test_statistics_equal_a_recount_after_a_concurrent_burst(cis, tmp_path):
     assert set(system["by_client"]) == {"google", "microsoft", "apple"}
     _, stats = cis.api("GET", f"/event/{events[0]}/statistics", cis.admin_key)
     assert stats["versions"][0]["sequence"] == 0 and stats["versions"][0]["outcome"] == "created"
+
+
+def test_a_revoke_by_the_cli_stops_a_cached_key_within_seconds(cis, world):
+    key = make_key(cis, "--role", "organizer", "--organizer", ALICE)
+    assert cis.api("GET", f"/event/{world['alice']}", key)[0] == 200  # now cached
+    cis.cli("key", "revoke", "--", key.split("_")[1])
+    cis.wait_for(lambda: cis.api("GET", f"/event/{world['alice']}", key)[0] == 401, timeout=5,
+                 what="the revoked key to be refused")
