@@ -2,6 +2,23 @@
 
 namespace cis::store {
 
+namespace {
+// Migration 3: the trigger that moves one dimension of invitee_counts when an invitee's
+// `column` changes (or the invitee moves to another event). One per column, each firing only
+// when its value really changes: an answer that keeps the status, or a retry that keeps the
+// delivery state, costs nothing here. The text must never change once shipped.
+std::string counter_update_trigger(const std::string& column) {
+    const std::string changed =
+        "OLD." + column + " IS NOT NEW." + column + " OR OLD.event_id IS NOT NEW.event_id";
+    return "CREATE TRIGGER invitee_counts_" + column + " AFTER UPDATE OF " + column +
+           ", event_id ON invitees WHEN " + changed +
+           " BEGIN UPDATE invitee_counts SET n = n - 1 WHERE event_id = OLD.event_id AND "
+           "dimension = '" + column + "' AND value = OLD." + column +
+           "; INSERT INTO invitee_counts VALUES (NEW.event_id, '" + column + "', NEW." + column +
+           ", 1) ON CONFLICT DO UPDATE SET n = n + 1; END;\n";
+}
+}  // namespace
+
 // Versioned schema. Each entry is applied once, in order, in its own transaction;
 // never edit an entry that has shipped — add a new one. The PostgreSQL schema will
 // mirror these tables (types aside) so callers never see a difference.
@@ -225,7 +242,7 @@ ALTER TABLE replies ADD COLUMN applied INTEGER NOT NULL DEFAULT 1;  -- 0: older 
 ALTER TABLE replies ADD COLUMN note TEXT NOT NULL DEFAULT '';       -- how it was matched, COUNTER times
 )SQL"},
         {3, "display and statistics: invitee counters kept by triggers; events by creation order",
-         R"SQL(
+         std::string(R"SQL(
 -- Per-event counts of invitees by status, delivery, origin and client family. Triggers keep
 -- them in the transaction that changes an invitee, so no code path can forget them and they
 -- always equal a recount of the rows; organizer and system statistics sum these rows.
@@ -255,40 +272,12 @@ CREATE TRIGGER invitee_counts_delete AFTER DELETE ON invitees BEGIN
         (dimension = 'origin' AND value = OLD.origin) OR
         (dimension = 'client' AND value = OLD.client));
 END;
--- One trigger per column, each only when the value really changes: an answer that keeps
--- the status, or a retry that keeps the delivery state, costs nothing here.
-CREATE TRIGGER invitee_counts_status AFTER UPDATE OF status, event_id ON invitees
-    WHEN OLD.status IS NOT NEW.status OR OLD.event_id IS NOT NEW.event_id BEGIN
-    UPDATE invitee_counts SET n = n - 1
-        WHERE event_id = OLD.event_id AND dimension = 'status' AND value = OLD.status;
-    INSERT INTO invitee_counts VALUES (NEW.event_id, 'status', NEW.status, 1)
-        ON CONFLICT DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER invitee_counts_delivery AFTER UPDATE OF delivery, event_id ON invitees
-    WHEN OLD.delivery IS NOT NEW.delivery OR OLD.event_id IS NOT NEW.event_id BEGIN
-    UPDATE invitee_counts SET n = n - 1
-        WHERE event_id = OLD.event_id AND dimension = 'delivery' AND value = OLD.delivery;
-    INSERT INTO invitee_counts VALUES (NEW.event_id, 'delivery', NEW.delivery, 1)
-        ON CONFLICT DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER invitee_counts_origin AFTER UPDATE OF origin, event_id ON invitees
-    WHEN OLD.origin IS NOT NEW.origin OR OLD.event_id IS NOT NEW.event_id BEGIN
-    UPDATE invitee_counts SET n = n - 1
-        WHERE event_id = OLD.event_id AND dimension = 'origin' AND value = OLD.origin;
-    INSERT INTO invitee_counts VALUES (NEW.event_id, 'origin', NEW.origin, 1)
-        ON CONFLICT DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER invitee_counts_client AFTER UPDATE OF client, event_id ON invitees
-    WHEN OLD.client IS NOT NEW.client OR OLD.event_id IS NOT NEW.event_id BEGIN
-    UPDATE invitee_counts SET n = n - 1
-        WHERE event_id = OLD.event_id AND dimension = 'client' AND value = OLD.client;
-    INSERT INTO invitee_counts VALUES (NEW.event_id, 'client', NEW.client, 1)
-        ON CONFLICT DO UPDATE SET n = n + 1;
-END;
 -- Organizer listings are newest first in creation order: the implicit rowid, which an
 -- index on (organizer) keeps after the organizer (every SQLite index ends with the rowid).
 CREATE INDEX events_by_organizer_created ON events (organizer);
-)SQL"},
+)SQL") + counter_update_trigger("status") +
+             counter_update_trigger("delivery") + counter_update_trigger("origin") +
+             counter_update_trigger("client")},
     };
     return list;
 }
