@@ -50,13 +50,13 @@ nlohmann::json breakdown(const std::vector<store::InviteeCount>& counts) {
 // The versions of the event and how far each one's fan-out got: one row per version.
 nlohmann::json versions_json(const std::vector<store::EventChange>& changes) {
     auto list = nlohmann::json::array();
-    for (auto it = changes.rbegin(); it != changes.rend(); ++it)  // oldest first
-        list.push_back({{"sequence", it->sequence},
-                        {"outcome", it->outcome},
-                        {"sends", it->kind.empty() ? nlohmann::json() : nlohmann::json(it->kind)},
-                        {"approval", it->approval},
-                        {"fanout", it->fanout},
-                        {"queued", it->queued}});
+    for (const auto& c : changes)
+        list.push_back({{"sequence", c.sequence},
+                        {"outcome", c.outcome},
+                        {"sends", c.kind.empty() ? nlohmann::json() : nlohmann::json(c.kind)},
+                        {"approval", c.approval},
+                        {"fanout", c.fanout},
+                        {"queued", c.queued}});
     return list;
 }
 
@@ -67,7 +67,7 @@ void event_statistics(ApiContext& ctx, const Request& req, const Params& p, Resp
     std::vector<store::EventChange> changes;
     auto event = read_event_for(ctx, *key, p.at("id"), respond, [&](store::Tx& tx, const Event& e) {
         counts = tx.invitee_counts({e.id, ""});
-        changes = tx.list_changes(store::ChangeFilter{e.id, "", "", false, 1000});
+        changes = tx.event_versions(e.id);
     });
     if (!event) return;
     auto j = breakdown(counts);

@@ -120,6 +120,7 @@ class SqliteTx final : public Tx {
     std::vector<Invitee> list_attendees(const AttendeeFilter& f) override;
     std::vector<InviteeCount> invitee_counts(const CountScope& scope) override;
     std::int64_t count_events(const CountScope& scope) override;
+    std::vector<EventChange> event_versions(const std::string& event_id) override;
 
   private:
     Event read_event(Statement& s);

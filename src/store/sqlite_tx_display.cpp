@@ -95,4 +95,24 @@ std::int64_t SqliteTx::count_events(const CountScope& scope) {
     return s.i64(0);
 }
 
+std::vector<EventChange> SqliteTx::event_versions(const std::string& event_id) {
+    auto s = db_.prepare(
+        "SELECT sequence, outcome, kind, approval, fanout, queued FROM event_changes "
+        "WHERE event_id = ? ORDER BY sequence, id");
+    s.bind(1, event_id);
+    std::vector<EventChange> out;
+    while (s.step()) {
+        EventChange c;
+        c.event_id = event_id;
+        c.sequence = s.i64(0);
+        c.outcome = s.text(1);
+        c.kind = s.text(2);
+        c.approval = s.text(3);
+        c.fanout = s.text(4);
+        c.queued = s.i64(5);
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
 }  // namespace cis::store

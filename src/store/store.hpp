@@ -160,6 +160,9 @@ class Tx {
     virtual std::vector<InviteeCount> invitee_counts(const CountScope& scope) = 0;
     // How many events the scope holds (event_id is ignored).
     virtual std::int64_t count_events(const CountScope& scope) = 0;
+    // The event's versions, oldest first, through its own index (list_changes filters all
+    // changes): sequence, outcome, kind, approval, fanout and queued only.
+    virtual std::vector<EventChange> event_versions(const std::string& event_id) = 0;
 };
 
 // How durable a write must be before write() returns.

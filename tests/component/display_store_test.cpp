@@ -225,3 +225,33 @@ TEST_F(DisplayStoreTest, AttendeePagesGoByAddressAndFilter) {
 
 }  // namespace
 }  // namespace cis
+
+namespace cis {
+namespace {
+
+TEST_F(DisplayStoreTest, EventVersionsAreThoseOfTheEventOldestFirst) {
+    event("ev-a", "alice@club.example");
+    event("ev-b", "alice@club.example");
+    store_->write([&](Tx& tx) {
+        for (const auto& [id, seq, outcome] :
+             {std::tuple{"ev-a", 1, "updated"}, {"ev-b", 0, "created"}, {"ev-a", 0, "created"}}) {
+            store::EventChange c;
+            c.event_id = id;
+            c.sequence = seq;
+            c.outcome = outcome;
+            c.kind = seq ? "update" : "";
+            c.queued = seq ? 12 : 0;
+            tx.insert_change(c);
+        }
+    });
+    std::vector<store::EventChange> versions;
+    store_->read([&](Tx& tx) { versions = tx.event_versions("ev-a"); });
+    ASSERT_EQ(versions.size(), 2u);
+    EXPECT_EQ(versions[0].outcome, "created");
+    EXPECT_EQ(versions[1].sequence, 1);
+    EXPECT_EQ(versions[1].kind, "update");
+    EXPECT_EQ(versions[1].queued, 12);
+}
+
+}  // namespace
+}  // namespace cis
