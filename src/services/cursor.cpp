@@ -36,6 +36,9 @@ std::optional<std::string> base64url_decode(std::string_view text) {
     if (n < 0) return std::nullopt;
     // EVP_DecodeBlock counts the bytes the padding stands for as zeros: drop them.
     out.resize(static_cast<std::size_t>(n) - padding);
+    // Only the canonical spelling: unused low bits set in the last character would make
+    // two texts one cursor.
+    if (base64url_encode(out) != text) return std::nullopt;
     return out;
 }
 

@@ -34,6 +34,7 @@ TEST(Base64Url, MatchesRfc4648Vectors) {
     EXPECT_EQ(base64url_decode("-_8"), "\xfb\xff");
     EXPECT_EQ(base64url_decode("Zm9vYg"), "foob");
     EXPECT_EQ(base64url_decode("Zm9vY"), std::nullopt);  // 4n+1 characters never occur
+    EXPECT_EQ(base64url_decode("Zh"), std::nullopt);     // "f" is spelt "Zg": unused bits set
 }
 
 TEST(Masking, KeepsFirstCharacterAndDomain) {
