@@ -20,8 +20,10 @@ void require(bool ok) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     namespace s = cis::services;
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-    if (auto key = s::decode_cursor("events", bytes)) require(s::encode_cursor("events", *key) == bytes);
-    require(s::decode_cursor("attendees", s::encode_cursor("attendees", bytes)) == std::string(bytes));
+    if (auto key = s::decode_cursor("events", bytes))
+        require(s::encode_cursor("events", *key) == bytes);
+    require(s::decode_cursor("attendees", s::encode_cursor("attendees", bytes)) ==
+            std::string(bytes));
     const std::string masked = s::mask_email(bytes);
     require(masked.size() <= bytes.size());
     const auto at = bytes.rfind('@');

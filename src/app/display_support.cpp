@@ -54,8 +54,8 @@ std::optional<Event> read_event_for(ApiContext& ctx, const store::ApiKey& key,
         return std::nullopt;
     }
     if (!covered) {
-        respond(http::json_error(403, "forbidden",
-                                 "this API key may not see that organizer's events"));
+        respond(
+            http::json_error(403, "forbidden", "this API key may not see that organizer's events"));
         return std::nullopt;
     }
     return event;

@@ -34,9 +34,9 @@ bool one_of(const std::string& value, const List& allowed, const char* name,
         if (value == a) return true;
         names += names.empty() ? a : std::string(", ") + a;
     }
-    respond(http::json_error(400, "invalid_parameter",
-                             std::string(name) + " must be one of " + names + ", not \"" +
-                                 value + "\""));
+    respond(http::json_error(
+        400, "invalid_parameter",
+        std::string(name) + " must be one of " + names + ", not \"" + value + "\""));
     return false;
 }
 

@@ -25,8 +25,8 @@ constexpr std::array kAnswers{"yes", "no", "maybe", "none"};
 constexpr std::array kDeliveries{"queued", "sent", "failed", "bounced"};
 
 // ?from= / ?to= on the start: RFC 3339 or a date; a date as `to` includes that whole day.
-bool start_bound(const Request& req, const char* name, bool upper,
-                 std::optional<std::int64_t>& out, const Respond& respond) {
+bool start_bound(const Request& req, const char* name, bool upper, std::optional<std::int64_t>& out,
+                 const Respond& respond) {
     const std::string text = query(req, name);
     if (text.empty()) return true;
     const auto t = parse_rfc3339(text);
@@ -160,13 +160,13 @@ void event_attendees(ApiContext& ctx, const Request& req, const Params& p, Respo
     if (more) rows.pop_back();
     auto list = nlohmann::json::array();
     for (const auto& i : rows) list.push_back(attendee_json(i, !unmasked));
-    respond(json_response(
-        200, {{"event_id", event->id},
-              {"masked", !unmasked},
-              {"attendees", std::move(list)},
-              {"next_cursor", more ? nlohmann::json(services::encode_cursor(
-                                         "attendees", std::to_string(rows.back().id)))
-                                   : nlohmann::json()}}));
+    respond(
+        json_response(200, {{"event_id", event->id},
+                            {"masked", !unmasked},
+                            {"attendees", std::move(list)},
+                            {"next_cursor", more ? nlohmann::json(services::encode_cursor(
+                                                       "attendees", std::to_string(rows.back().id)))
+                                                 : nlohmann::json()}}));
 }
 
 }  // namespace

@@ -22,10 +22,14 @@ std::optional<std::string> base64url_decode(std::string_view text) {
     if (text.size() % 4 == 1) return std::nullopt;  // no encoding ends with one character
     std::string in(text);
     for (char& c : in) {
-        const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (c == '-') c = '+';
-        else if (c == '_') c = '/';
-        else if (!plain) return std::nullopt;  // also refuses '+', '/' and padding
+        const bool plain =
+            (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (c == '-')
+            c = '+';
+        else if (c == '_')
+            c = '/';
+        else if (!plain)
+            return std::nullopt;  // also refuses '+', '/' and padding
     }
     const std::size_t padding = (4 - in.size() % 4) % 4;
     in.append(padding, '=');

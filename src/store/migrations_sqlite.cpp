@@ -13,7 +13,8 @@ std::string counter_update_trigger(const std::string& column) {
     return "CREATE TRIGGER invitee_counts_" + column + " AFTER UPDATE OF " + column +
            ", event_id ON invitees WHEN " + changed +
            " BEGIN UPDATE invitee_counts SET n = n - 1 WHERE event_id = OLD.event_id AND "
-           "dimension = '" + column + "' AND value = OLD." + column +
+           "dimension = '" +
+           column + "' AND value = OLD." + column +
            "; INSERT INTO invitee_counts VALUES (NEW.event_id, '" + column + "', NEW." + column +
            ", 1) ON CONFLICT DO UPDATE SET n = n + 1; END;\n";
 }

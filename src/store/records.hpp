@@ -194,11 +194,11 @@ struct SuppressionFilter {
 // Which events to list, newest first (creation order). Positions are the creation order:
 // a page continues below the last position of the previous one.
 struct EventPageFilter {
-    std::string organizer;  // empty = every organizer
-    std::string status;     // confirmed / tentative / cancelled; empty = any
+    std::string organizer;                 // empty = every organizer
+    std::string status;                    // confirmed / tentative / cancelled; empty = any
     std::optional<std::int64_t> from, to;  // start_utc in [from, to); nullopt = open
-    std::string text;         // in summary, location or description; empty = any
-    std::int64_t before = 0;  // only positions below this one; 0 = from the newest
+    std::string text;                      // in summary, location or description; empty = any
+    std::int64_t before = 0;               // only positions below this one; 0 = from the newest
     std::size_t limit = 100;
 };
 
@@ -211,8 +211,8 @@ struct ListedEvent {
 // the previous page's last invitee, named by its id (so a cursor never carries an address).
 struct AttendeeFilter {
     std::string event_id;
-    std::string status;    // yes / no / maybe / none; empty = any
-    std::string delivery;  // queued / sent / failed / bounced; empty = any
+    std::string status;      // yes / no / maybe / none; empty = any
+    std::string delivery;    // queued / sent / failed / bounced; empty = any
     std::int64_t after = 0;  // the last invitee id of the previous page; 0 = the first page
     std::size_t limit = 100;
 };

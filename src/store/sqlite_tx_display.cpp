@@ -79,8 +79,10 @@ std::vector<InviteeCount> SqliteTx::invitee_counts(const CountScope& scope) {
                  : db_.prepare(
                        "SELECT dimension, value, sum(n) FROM invitee_counts "
                        "GROUP BY dimension, value HAVING sum(n) <> 0 ORDER BY dimension, value");
-    if (!scope.event_id.empty()) s.bind(1, scope.event_id);
-    else if (!scope.organizer.empty()) s.bind(2, scope.organizer);
+    if (!scope.event_id.empty())
+        s.bind(1, scope.event_id);
+    else if (!scope.organizer.empty())
+        s.bind(2, scope.organizer);
     std::vector<InviteeCount> out;
     while (s.step()) out.push_back({s.text(0), s.text(1), s.i64(2)});
     return out;

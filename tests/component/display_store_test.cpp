@@ -21,7 +21,8 @@ using Counts = std::map<std::string, std::int64_t>;  // "dimension=value" → n
 class DisplayStoreTest : public test::StoreTest {
   protected:
     void event(const std::string& id, const std::string& organizer, std::int64_t start = 1900000000,
-               const std::string& summary = "Cup final", EventStatus status = EventStatus::Confirmed) {
+               const std::string& summary = "Cup final",
+               EventStatus status = EventStatus::Confirmed) {
         store_->write([&](Tx& tx) {
             Event e;
             e.id = id;
@@ -113,9 +114,11 @@ TEST_F(DisplayStoreTest, CountersFollowEveryTriggerPath) {
     invite("ev-b", "three@example.org");
     invite("ev-c", "four@example.org", "bulk");
     expect_consistent();
-    EXPECT_EQ(counters({"ev-a", ""}),
-              (Counts{{"client=", 2}, {"delivery=queued", 2}, {"origin=api", 1},
-                      {"origin=cta", 1}, {"status=none", 2}}));
+    EXPECT_EQ(counters({"ev-a", ""}), (Counts{{"client=", 2},
+                                              {"delivery=queued", 2},
+                                              {"origin=api", 1},
+                                              {"origin=cta", 1},
+                                              {"status=none", 2}}));
 
     answer(a1, "yes", "google");  // status and client (update of status, client)
     answer(a1, "yes", "google");  // no change: nothing moves
@@ -135,9 +138,9 @@ TEST_F(DisplayStoreTest, CountersFollowEveryTriggerPath) {
     expect_consistent();
     sql("DELETE FROM invitees WHERE id = " + std::to_string(a2));  // delete
     expect_consistent();
-    EXPECT_EQ(counters({"", "bob@other.example"}),
-              (Counts{{"client=", 1}, {"delivery=queued", 1}, {"origin=bulk", 1},
-                      {"status=none", 1}}));
+    EXPECT_EQ(
+        counters({"", "bob@other.example"}),
+        (Counts{{"client=", 1}, {"delivery=queued", 1}, {"origin=bulk", 1}, {"status=none", 1}}));
 }
 
 TEST_F(DisplayStoreTest, MigrationThreeCountsInviteesThatExistedBefore) {
@@ -150,13 +153,14 @@ TEST_F(DisplayStoreTest, MigrationThreeCountsInviteesThatExistedBefore) {
         if (m.version < 3)
             v12 += m.sql + "INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) +
                    ", 'x', 0);";
-    v12 += "INSERT INTO events (id, organizer, original_uid, start_utc, start_local, end_utc, "
-           "end_local, status, created_at, updated_at) VALUES ('ev-a', 'alice@club.example', "
-           "'u', 0, '', 0, '', 'confirmed', 0, 0);"
-           "INSERT INTO invitees (event_id, email, origin, uid, status, client, delivery, "
-           "invited_at) VALUES ('ev-a', 'x@e.org', 'api', 'u1', 'yes', 'google', 'sent', 0), "
-           "('ev-a', 'y@e.org', 'api', 'u2', 'no', 'microsoft', 'sent', 0), "
-           "('ev-a', 'z@e.org', 'cta', 'u3', 'none', '', 'queued', 0);";
+    v12 +=
+        "INSERT INTO events (id, organizer, original_uid, start_utc, start_local, end_utc, "
+        "end_local, status, created_at, updated_at) VALUES ('ev-a', 'alice@club.example', "
+        "'u', 0, '', 0, '', 'confirmed', 0, 0);"
+        "INSERT INTO invitees (event_id, email, origin, uid, status, client, delivery, "
+        "invited_at) VALUES ('ev-a', 'x@e.org', 'api', 'u1', 'yes', 'google', 'sent', 0), "
+        "('ev-a', 'y@e.org', 'api', 'u2', 'no', 'microsoft', 'sent', 0), "
+        "('ev-a', 'z@e.org', 'cta', 'u3', 'none', '', 'queued', 0);";
     sql(v12);
     store_ = store::open_sqlite({db_path()});
     EXPECT_GE(store_->migrate(), 3);
@@ -201,7 +205,8 @@ TEST_F(DisplayStoreTest, AttendeePagesGoByAddressAndFilter) {
     event("ev-a", "alice@club.example");
     event("ev-b", "alice@club.example");
     std::vector<std::int64_t> ids;
-    for (int k = 0; k < 60; ++k) ids.push_back(invite("ev-a", "g" + std::to_string(100 + k) + "@e.org"));
+    for (int k = 0; k < 60; ++k)
+        ids.push_back(invite("ev-a", "g" + std::to_string(100 + k) + "@e.org"));
     const auto other = invite("ev-b", "zz@e.org");
     for (int k = 0; k < 60; k += 3) answer(ids[k], "yes", "google");
     auto walk = [&](store::AttendeeFilter f) {

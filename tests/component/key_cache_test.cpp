@@ -48,10 +48,12 @@ TEST_F(KeyCacheTest, WrongSecretsAreNeverCachedAndCapacityIsBounded) {
     wrong.back() = wrong.back() == 'a' ? 'b' : 'a';
     EXPECT_FALSE(cache.authenticate(*store_, wrong, t0));
     ASSERT_TRUE(cache.authenticate(*store_, k.plaintext, t0));
-    EXPECT_FALSE(cache.authenticate(*store_, wrong, t0)) << "a cached key does not vouch for another secret";
+    EXPECT_FALSE(cache.authenticate(*store_, wrong, t0))
+        << "a cached key does not vouch for another secret";
     services::KeyCache tiny{1s, 2};
     const auto k2 = add_key(), k3 = add_key();
-    for (const auto* key : {&k, &k2, &k3, &k}) EXPECT_TRUE(tiny.authenticate(*store_, key->plaintext, t0));
+    for (const auto* key : {&k, &k2, &k3, &k})
+        EXPECT_TRUE(tiny.authenticate(*store_, key->plaintext, t0));
 }
 
 }  // namespace

@@ -20,7 +20,8 @@ TEST(Cursor, RefusesOtherListingsAndDamagedText) {
     const auto c = encode_cursor("events", "42");
     EXPECT_EQ(decode_cursor("attendees", c), std::nullopt);
     EXPECT_EQ(decode_cursor("event", c), std::nullopt);  // a prefix of the listing name
-    for (std::string bad : {"", "x", "!!!!", "ZXZlbnRz", "ZXZlbnRzOjQy=", "ZXZlbnRz+jQy", "ZXZl bnRz"})
+    for (std::string bad :
+         {"", "x", "!!!!", "ZXZlbnRz", "ZXZlbnRzOjQy=", "ZXZlbnRz+jQy", "ZXZl bnRz"})
         EXPECT_EQ(decode_cursor("events", bad), std::nullopt) << bad;
     EXPECT_EQ(decode_cursor("events", "ZXZlbnRzOjQy"), "42");
 }
