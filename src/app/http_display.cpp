@@ -131,7 +131,7 @@ void event_attendees(ApiContext& ctx, const Request& req, const Params& p, Respo
     auto key = caller(ctx, req, respond);
     if (!key) return;
     const bool unmasked = truthy(query(req, "unmasked"));
-    // Domain owners see who answered, not whom: addresses stay the organizer's.
+    // Domain owners see how an organizer's invitations fare, not to whom they went.
     if (unmasked && key->role == "domain")
         return respond(json_error(403, "forbidden",
                                   "domain keys always see attendees masked; unmasked=true needs "
