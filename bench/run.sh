@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$here/api_invites.sh" "$build" 20000 8 rsa
 "$here/replies.sh" "$build" 20000 32
 "$here/fanout.sh" "$build" 100000 8
+"$here/display.sh" "$build" 3 10
 if [[ -x "$build/bench/intake_bench" ]]; then
   "$build/bench/intake_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 fi

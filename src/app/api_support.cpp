@@ -13,8 +13,7 @@ using http::json_error;
 std::optional<store::ApiKey> caller(ApiContext& ctx, const Request& req, const Respond& respond) {
     const std::string presented = req.header("X-API-Key");
     std::optional<store::ApiKey> key;
-    if (!presented.empty())
-        ctx.store.read([&](store::Tx& tx) { key = services::authenticate(tx, presented); });
+    if (!presented.empty()) key = ctx.keys.authenticate(ctx.store, presented);
     if (!key)
         respond(json_error(401, "unauthorized",
                            presented.empty() ? "an API key is required in the X-API-Key header"
@@ -158,6 +157,13 @@ void commit_then_respond(ApiContext& ctx, std::function<http::Response(store::Tx
         respond(std::move(*answer));
     };
     ctx.committer.submit(std::move(job));
+}
+
+Respond forgetting_keys(ApiContext& ctx, Respond respond) {
+    return [&ctx, respond = std::move(respond)](http::Response r) {
+        forget_cached_keys(ctx);
+        respond(std::move(r));
+    };
 }
 
 }  // namespace cis::app::api

@@ -92,5 +92,8 @@ http::Response cursor_page_response(std::vector<T>& rows, const CursorPage& page
 // is on disk (503 when the commit failed, 500 when `work` threw).
 void commit_then_respond(ApiContext& ctx, std::function<http::Response(store::Tx&)> work,
                          Respond respond);
+// `respond`, forgetting the cached API keys first: for the answer to a committed revoke
+// (forgetting before the commit would let a request in between cache the key again).
+Respond forgetting_keys(ApiContext& ctx, Respond respond);
 
 }  // namespace cis::app::api

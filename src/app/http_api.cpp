@@ -177,6 +177,8 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
     add_import_routes(router, ctx);
     add_report_routes(router, ctx);
     add_bulk_routes(router, ctx);
+    add_display_routes(router, ctx);
+    add_statistics_routes(router, ctx);
 }
 
 }  // namespace cis::app

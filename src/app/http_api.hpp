@@ -13,6 +13,7 @@
 #include "http/router.hpp"
 #include "services/bulk_jobs.hpp"
 #include "services/invites.hpp"
+#include "services/key_cache.hpp"
 #include "store/group_commit.hpp"
 
 namespace cis::app {
@@ -31,11 +32,22 @@ struct ApiContext {
     // [mailboxes] create: organizers' secret addresses are create+SECRET@domain.
     std::string create_mailbox = "create";
     std::function<void()> bulk_queued = {};  // wakes the bulk job runner
+    // Keys recently proven (api::caller uses it); see forget_cached_keys.
+    services::KeyCache keys{};
 };
 
 // The largest bulk list POST /event/{id}/invites takes (services::kMaxBulkList); the HTTP
 // server's body limit is raised to it.
 inline constexpr std::size_t kMaxBulkBody = services::kMaxBulkList;
+
+namespace api {
+// Call after revoking (or changing) a key in this process: the next request checks every
+// key against the database again. A revoke by another process (the CLI) takes effect
+// within a second without it.
+inline void forget_cached_keys(ApiContext& ctx) {
+    ctx.keys.forget();
+}
+}  // namespace api
 
 void add_api_routes(http::Router& router, ApiContext& ctx);
 // The fan-out's routes (http_api_changes.cpp); add_api_routes() adds them.
@@ -67,5 +79,11 @@ void add_import_routes(http::Router& router, ApiContext& ctx);
 void add_report_routes(http::Router& router, ApiContext& ctx);
 // POST /event/{id}/invites, GET /jobs, /jobs/{id}, /jobs/{id}/skipped (http_bulk.cpp).
 void add_bulk_routes(http::Router& router, ApiContext& ctx);
+// GET /system/events, /organizer/{email}/events, /event/{id}, /event/{id}/attendees
+// (http_display.cpp).
+void add_display_routes(http::Router& router, ApiContext& ctx);
+// GET /system/statistics, /organizer/{email}/statistics, /event/{id}/statistics
+// (http_statistics.cpp).
+void add_statistics_routes(http::Router& router, ApiContext& ctx);
 
 }  // namespace cis::app

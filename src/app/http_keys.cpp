@@ -145,7 +145,7 @@ void revoke(ApiContext& ctx, const Request& req, const Params& p, Respond respon
                 return json_error(409, "key_revoked", "API key " + id + " is already revoked");
             return json_response(200, services::api_key_json(*tx.find_api_key(id)));
         },
-        std::move(respond));
+        forgetting_keys(ctx, std::move(respond)));
 }
 
 }  // namespace

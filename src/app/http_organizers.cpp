@@ -274,7 +274,7 @@ void remove(ApiContext& ctx, const Request& req, const Params& p, Respond respon
                                        {"events_kept", r.events},
                                        {"revoked_keys", r.revoked_keys}});
         },
-        std::move(respond));
+        forgetting_keys(ctx, std::move(respond)));
 }
 
 }  // namespace

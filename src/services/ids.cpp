@@ -28,6 +28,9 @@ std::string random_token(std::size_t bytes) {
         }
     }
     if (bits > 0) out += alphabet[(acc << (6 - bits)) & 63];
+    // Event and key ids are typed on command lines (`cis event show ID`), where a leading
+    // '-' reads as an option. Folding it onto 'A' costs 1/64 of one character's entropy.
+    if (!out.empty() && out[0] == '-') out[0] = 'A';
     return out;
 }
 

@@ -7,6 +7,7 @@ namespace cis::services {
 
 // 128 random bits, base64url without padding (22 characters): unguessable, URL-safe.
 std::string new_event_id();
+// `bytes` random bytes, base64url without padding; never starts with '-'.
 std::string random_token(std::size_t bytes);
 std::string sha256_hex(std::string_view data);
 // HMAC-SHA256 of `data` under `key`, hex, cut to `hex_chars` (≤ 64).

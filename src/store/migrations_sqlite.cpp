@@ -2,6 +2,24 @@
 
 namespace cis::store {
 
+namespace {
+// Migration 3: the trigger that moves one dimension of invitee_counts when an invitee's
+// `column` changes (or the invitee moves to another event). One per column, each firing only
+// when its value really changes: an answer that keeps the status, or a retry that keeps the
+// delivery state, costs nothing here. The text must never change once shipped.
+std::string counter_update_trigger(const std::string& column) {
+    const std::string changed =
+        "OLD." + column + " IS NOT NEW." + column + " OR OLD.event_id IS NOT NEW.event_id";
+    return "CREATE TRIGGER invitee_counts_" + column + " AFTER UPDATE OF " + column +
+           ", event_id ON invitees WHEN " + changed +
+           " BEGIN UPDATE invitee_counts SET n = n - 1 WHERE event_id = OLD.event_id AND "
+           "dimension = '" +
+           column + "' AND value = OLD." + column +
+           "; INSERT INTO invitee_counts VALUES (NEW.event_id, '" + column + "', NEW." + column +
+           ", 1) ON CONFLICT DO UPDATE SET n = n + 1; END;\n";
+}
+}  // namespace
+
 // Versioned schema. Each entry is applied once, in order, in its own transaction;
 // never edit an entry that has shipped — add a new one. The PostgreSQL schema will
 // mirror these tables (types aside) so callers never see a difference.
@@ -224,6 +242,43 @@ ALTER TABLE replies ADD COLUMN attendee TEXT NOT NULL DEFAULT '';   -- the addre
 ALTER TABLE replies ADD COLUMN applied INTEGER NOT NULL DEFAULT 1;  -- 0: older than the answer kept
 ALTER TABLE replies ADD COLUMN note TEXT NOT NULL DEFAULT '';       -- how it was matched, COUNTER times
 )SQL"},
+        {3, "display and statistics: invitee counters kept by triggers; events by creation order",
+         std::string(R"SQL(
+-- Per-event counts of invitees by status, delivery, origin and client family. Triggers keep
+-- them in the transaction that changes an invitee, so no code path can forget them and they
+-- always equal a recount of the rows; organizer and system statistics sum these rows.
+CREATE TABLE invitee_counts (
+    event_id            TEXT NOT NULL,
+    dimension           TEXT NOT NULL,        -- status / delivery / origin / client
+    value               TEXT NOT NULL,
+    n                   INTEGER NOT NULL,
+    PRIMARY KEY (event_id, dimension, value)
+) WITHOUT ROWID;
+INSERT INTO invitee_counts (event_id, dimension, value, n)
+    SELECT event_id, 'status', status, count(*) FROM invitees GROUP BY event_id, status
+    UNION ALL SELECT event_id, 'delivery', delivery, count(*) FROM invitees GROUP BY event_id, delivery
+    UNION ALL SELECT event_id, 'origin', origin, count(*) FROM invitees GROUP BY event_id, origin
+    UNION ALL SELECT event_id, 'client', client, count(*) FROM invitees GROUP BY event_id, client;
+CREATE TRIGGER invitee_counts_insert AFTER INSERT ON invitees BEGIN
+    INSERT INTO invitee_counts VALUES (NEW.event_id, 'status', NEW.status, 1),
+                                      (NEW.event_id, 'delivery', NEW.delivery, 1),
+                                      (NEW.event_id, 'origin', NEW.origin, 1),
+                                      (NEW.event_id, 'client', NEW.client, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER invitee_counts_delete AFTER DELETE ON invitees BEGIN
+    UPDATE invitee_counts SET n = n - 1 WHERE event_id = OLD.event_id AND (
+        (dimension = 'status' AND value = OLD.status) OR
+        (dimension = 'delivery' AND value = OLD.delivery) OR
+        (dimension = 'origin' AND value = OLD.origin) OR
+        (dimension = 'client' AND value = OLD.client));
+END;
+-- Organizer listings are newest first in creation order: the implicit rowid, which an
+-- index on (organizer) keeps after the organizer (every SQLite index ends with the rowid).
+CREATE INDEX events_by_organizer_created ON events (organizer);
+)SQL") + counter_update_trigger("status") +
+             counter_update_trigger("delivery") + counter_update_trigger("origin") +
+             counter_update_trigger("client")},
         {4, "bulk invitation jobs (bulk@ and POST /event/{id}/invites) and their skipped rows",
          R"SQL(
 CREATE TABLE bulk_jobs (

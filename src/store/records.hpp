@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/event.hpp"
+
 namespace cis::store {
 
 struct Organizer {
@@ -243,6 +245,45 @@ struct BulkJobFilter {
     std::string domain;     // organizers of this domain only; empty = any
     std::size_t limit = 50;
     std::int64_t before = 0;  // only ids below this one; 0 = from the newest
+};
+
+// ---- display and statistics (issue 5: the listings and counters of SPEC §4) ----------
+
+// Which events to list, newest first (creation order). Positions are the creation order:
+// a page continues below the last position of the previous one.
+struct EventPageFilter {
+    std::string organizer;                 // empty = every organizer
+    std::string status;                    // confirmed / tentative / cancelled; empty = any
+    std::optional<std::int64_t> from, to;  // start_utc in [from, to); nullopt = open
+    std::string text;                      // in summary, location or description; empty = any
+    std::int64_t before = 0;               // only positions below this one; 0 = from the newest
+    std::size_t limit = 100;
+};
+
+struct ListedEvent {
+    Event event;  // without its occurrences (a listing does not show them)
+    std::int64_t position = 0;
+};
+
+// Which invitees of one event to list, by address. A page continues after the address of
+// the previous page's last invitee, named by its id (so a cursor never carries an address).
+struct AttendeeFilter {
+    std::string event_id;
+    std::string status;      // yes / no / maybe / none; empty = any
+    std::string delivery;    // queued / sent / failed / bounced; empty = any
+    std::int64_t after = 0;  // the last invitee id of the previous page; 0 = the first page
+    std::size_t limit = 100;
+};
+
+// Whose invitees to count: one event, one organizer's events, or (both empty) all.
+struct CountScope {
+    std::string event_id, organizer;
+};
+
+// How many invitees have `value` in `dimension` (status / delivery / origin / client).
+struct InviteeCount {
+    std::string dimension, value;
+    std::int64_t n = 0;
 };
 
 }  // namespace cis::store

@@ -11,6 +11,22 @@ namespace cis::store {
 Organizer read_organizer(const Statement& s);
 // id, hash, role, coalesce(organizer, ''), coalesce(domain, ''), label, created_at, revoked_at
 ApiKey read_key(const Statement& s);
+// Column lists shared by the sqlite_tx_*.cpp files that read these tables.
+// The columns of EventFields, in this order, in both `events` and `occurrences`.
+#define CIS_FIELD_COLUMNS                                                                    \
+    "summary, description, location, start_utc, start_local, end_utc, end_local, timezone, " \
+    "vtimezone, all_day, floating, status"
+// Event columns: 0-3 keys, then the fields, then the rest.
+#define CIS_EVENT_SELECT(where)                                               \
+    ("SELECT id, organizer, original_uid, recurrence_id, " CIS_FIELD_COLUMNS  \
+     ", rrule, rdates, exdates, last_end_utc, sequence, organizer_sequence, " \
+     "organizer_dtstamp, created_at, updated_at FROM events " where)
+#define CIS_INVITEE_SELECT(where)                                                        \
+    ("SELECT id, event_id, email, name, origin, forwarded_from, uid, status, partstat, " \
+     "client, delivery, last_error, invited_at, responded_at, sent_at, reply_sequence, " \
+     "reply_dtstamp FROM invitees " where)
+// An invitee from a statement of CIS_INVITEE_SELECT.
+Invitee read_invitee(const Statement& s);
 
 class SqliteTx final : public Tx {
   public:
@@ -124,6 +140,12 @@ class SqliteTx final : public Tx {
     void insert_bulk_skip(std::int64_t job_id, const BulkSkip& s) override;
     std::vector<BulkSkip> list_bulk_skips(std::int64_t job_id, std::int64_t after,
                                           std::size_t limit) override;
+    // display and statistics (sqlite_tx_display.cpp)
+    std::vector<ListedEvent> list_events_page(const EventPageFilter& f) override;
+    std::vector<Invitee> list_attendees(const AttendeeFilter& f) override;
+    std::vector<InviteeCount> invitee_counts(const CountScope& scope) override;
+    std::int64_t count_events(const CountScope& scope) override;
+    std::vector<EventChange> event_versions(const std::string& event_id) override;
 
   private:
     Event read_event(Statement& s);

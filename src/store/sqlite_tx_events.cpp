@@ -14,10 +14,6 @@ std::vector<std::string> from_json(const std::string& s) {
     return j.is_array() ? j.get<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
-// The columns of EventFields, in this order, in both `events` and `occurrences`.
-#define CIS_FIELD_COLUMNS                                                                    \
-    "summary, description, location, start_utc, start_local, end_utc, end_local, timezone, " \
-    "vtimezone, all_day, floating, status"
 constexpr int kFieldColumns = 12;
 
 EventFields read_fields(const Statement& s, int c) {
@@ -50,11 +46,6 @@ void bind_rest(Statement& s, int c, const Event& e) {
     s.bind(c + 5, e.organizer_version.sequence).bind(c + 6, e.organizer_version.dtstamp);
 }
 
-// Event columns: 0-3 keys, then the fields, then the rest.
-#define CIS_EVENT_SELECT(where)                                               \
-    ("SELECT id, organizer, original_uid, recurrence_id, " CIS_FIELD_COLUMNS  \
-     ", rrule, rdates, exdates, last_end_utc, sequence, organizer_sequence, " \
-     "organizer_dtstamp, created_at, updated_at FROM events " where)
 }  // namespace
 
 Event SqliteTx::read_event(Statement& s) {

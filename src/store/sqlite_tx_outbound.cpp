@@ -49,12 +49,6 @@ bool SqliteTx::revoke_api_key(const std::string& id, std::int64_t now) {
 
 // --- invitees and suppressions ------------------------------------------------------
 
-namespace {
-#define CIS_INVITEE_SELECT(where)                                                        \
-    ("SELECT id, event_id, email, name, origin, forwarded_from, uid, status, partstat, " \
-     "client, delivery, last_error, invited_at, responded_at, sent_at, reply_sequence, " \
-     "reply_dtstamp FROM invitees " where)
-
 Invitee read_invitee(const Statement& s) {
     Invitee i;
     i.id = s.i64(0);
@@ -76,7 +70,6 @@ Invitee read_invitee(const Statement& s) {
     i.reply_dtstamp = s.opt_i64(16);
     return i;
 }
-}  // namespace
 
 std::optional<Invitee> SqliteTx::find_invitee(const std::string& event_id,
                                               const std::string& email) {

@@ -181,6 +181,17 @@ class Tx {
     // Skipped rows by line, from line `after` on (exclusive).
     virtual std::vector<BulkSkip> list_bulk_skips(std::int64_t job_id, std::int64_t after,
                                                   std::size_t limit) = 0;
+    // ---- display and statistics (issue 5; sqlite_tx_display.cpp) ----
+    virtual std::vector<ListedEvent> list_events_page(const EventPageFilter& f) = 0;
+    virtual std::vector<Invitee> list_attendees(const AttendeeFilter& f) = 0;  // by address
+    // The invitee counters (kept by triggers in the transaction that changes an invitee)
+    // summed over the scope; entries that fell to zero are left out.
+    virtual std::vector<InviteeCount> invitee_counts(const CountScope& scope) = 0;
+    // How many events the scope holds (event_id is ignored).
+    virtual std::int64_t count_events(const CountScope& scope) = 0;
+    // The event's versions, oldest first, through its own index (list_changes filters all
+    // changes): sequence, outcome, kind, approval, fanout and queued only.
+    virtual std::vector<EventChange> event_versions(const std::string& event_id) = 0;
 };
 
 // How durable a write must be before write() returns.
