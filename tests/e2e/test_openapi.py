@@ -12,7 +12,7 @@ import urllib.parse
 import pytest
 from jsonschema import Draft202012Validator, RefResolver
 
-from cis_harness import DOMAIN, make_invite
+from cis_harness import DOMAIN, make_ics, make_invite
 
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 # No error can be provoked on these: they have no input and need no key.
@@ -156,7 +156,27 @@ def organizer_update(sequence):
     return step
 
 
+def wait_for_job(cis, world):
+    """Polls the bulk job until it ends (bounded by wait_for), so its result can be read."""
+    path = f"/jobs/{world['job']['id']}"
+
+    def ended():
+        status, job = cis.api("GET", path, cis.admin_key)
+        assert status == 200, (status, job)
+        return job if job["state"] in {"done", "failed"} else None
+    job = cis.wait_for(ended, what=f"bulk job {world['job']['id']} to end")
+    assert job["state"] == "done", job
+    assert job["progress"]["accepted"] == 1 and job["progress"]["skipped"] == 2, job
+
+
 RAW_INVITE = Raw(make_invite("u-api-raw", "org@example.org"), "message/rfc822")
+IMPORT_ICS = Raw(make_ics("u-api-import", "org@example.org", summary="Imported"), "text/calendar")
+IMPORT_CSV = Raw(b"summary,start,end,timezone\r\nAway game,2030-07-01 19:00,2030-07-01 21:00,Europe/Paris\r\n",
+                 "text/csv")
+IMPORT_CSV_NO_START = Raw(b"summary,location\r\nAway game,Stadium\r\n", "text/csv")
+# One row invited, one invalid address, one duplicate.
+BULK_CSV = Raw(b"email,name\r\ncat@example.org,Cat\r\nnot an address,X\r\nCAT@example.org,Cat again\r\n",
+               "text/csv")
 
 # (method, path, key, body, status[, name to keep the answer under]) or a step. Paths are
 # formatted with the world's values; keys: admin, domain (example.org), org
@@ -262,6 +282,60 @@ CALLS = [
     ("DELETE", "/keys/{new_key[id]}", "other_org", None, 403),
     ("DELETE", "/keys/{new_key[id]}", "org", None, 200),
     ("DELETE", "/keys/{new_key[id]}", "org", None, 409),
+    # event display (the event has invitations and an answer by now)
+    ("GET", "/system/events?limit=1", "admin", None, 200),
+    ("GET", "/system/events?status=postponed", "admin", None, 400),
+    ("GET", "/system/events", "org", None, 403),
+    ("GET", "/organizer/org@example.org/events?from=2030-01-01&to=2030-12-31&q=match", "org", None, 200),
+    ("GET", "/organizer/org@example.org/events?cursor=zz", "org", None, 400),
+    ("GET", "/organizer/org@example.org/events", "other_org", None, 403),
+    ("GET", "/event/{event}", "org", None, 200),
+    ("GET", "/event/{event}", "other_org", None, 403),
+    ("GET", "/event/no-such-event", "admin", None, 404),
+    ("GET", "/event/{event}/attendees", "domain", None, 200),
+    ("GET", "/event/{event}/attendees?unmasked=true&status=yes&limit=1", "org", None, 200),
+    ("GET", "/event/{event}/attendees?unmasked=true", "domain", None, 403),
+    ("GET", "/event/{event}/attendees?delivery=lost", "org", None, 400),
+    ("GET", "/event/no-such-event/attendees", "admin", None, 404),
+    # statistics
+    ("GET", "/system/statistics", "admin", None, 200),
+    ("GET", "/system/statistics", "domain", None, 403),
+    ("GET", "/system/statistics", None, None, 401),
+    ("GET", "/organizer/org@example.org/statistics", "domain", None, 200),
+    ("GET", "/organizer/org@example.org/statistics", "other_org", None, 403),
+    ("GET", "/event/{event}/statistics", "org", None, 200),
+    ("GET", "/event/no-such-event/statistics", "org", None, 404),
+    # batch import
+    ("POST", "/events/import", "org", IMPORT_ICS, 200),
+    ("POST", "/events/import?organizer=org@example.org", "domain", IMPORT_CSV, 200),
+    ("POST", "/events/import", "admin", IMPORT_CSV, 400),
+    ("POST", "/events/import?organizer=org@example.org", "other_org", IMPORT_CSV, 403),
+    ("POST", "/events/import?organizer=nobody@example.org", "admin", IMPORT_CSV, 404),
+    ("POST", "/events/import", "org", Raw(b"summary\r\n", "application/pdf"), 415),
+    ("POST", "/events/import", "org", IMPORT_CSV_NO_START, 422),
+    # the invitee report
+    ("GET", "/event/{event}/report.csv", "org", None, 200),
+    ("GET", "/event/{event}/report.csv", "other_org", None, 403),
+    ("GET", "/event/no-such-event/report.csv", "admin", None, 404),
+    ("POST", "/event/{event}/report", "domain", None, 202),
+    ("POST", "/event/{event}/report", None, None, 401),
+    ("POST", "/event/no-such-event/report", "admin", None, 404),
+    # bulk invitations
+    ("POST", "/event/{event}/invites", "org", BULK_CSV, 202, "job"),
+    ("POST", "/event/{event}/invites", "org", Raw(b"<p>cat@example.org</p>", "text/html"), 415),
+    ("POST", "/event/{event}/invites", "org", {"people": ["cat@example.org"]}, 422),
+    ("POST", "/event/{event}/invites", "other_org", BULK_CSV, 403),
+    ("POST", "/event/no-such-event/invites", "admin", BULK_CSV, 404),
+    wait_for_job,
+    ("GET", "/jobs/{job[id]}", "org", None, 200),
+    ("GET", "/jobs/{job[id]}", "other_org", None, 403),
+    ("GET", "/jobs/999999", "admin", None, 404),
+    ("GET", "/jobs?limit=1", "domain", None, 200),
+    ("GET", "/jobs?before=x", "org", None, 400),
+    ("GET", "/jobs", None, None, 401),
+    ("GET", "/jobs/{job[id]}/skipped?limit=1", "org", None, 200),
+    ("GET", "/jobs/{job[id]}/skipped?after=0", "org", None, 400),
+    ("GET", "/jobs/999999/skipped", "org", None, 404),
 ]
 
 
