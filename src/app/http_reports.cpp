@@ -8,6 +8,7 @@
 #include "app/api_support.hpp"
 #include "app/intake_pipeline.hpp"
 #include "services/invitee_report.hpp"
+#include "services/organizer_mail.hpp"
 
 namespace cis::app {
 
@@ -57,13 +58,9 @@ void mail_report(ApiContext& ctx, const Request& req, const Params& p, Respond r
     });
     const auto policy = policy_of(ctx);
     const std::int64_t now = std::time(nullptr);
-    store::OutboxMessage m;
-    m.kind = "report";
-    m.event_id = event->id;
-    m.env_from = policy.mailboxes.bounce + "@" + policy.domain;
-    m.rcpt = organizer.email;
-    m.message = services::build_report_email(*event, organizer, report, policy, now);
-    m.next_attempt_at = m.created_at = now;
+    services::OrganizerMail m{"report", event->id, policy.mailboxes.bounce + "@" + policy.domain,
+                              organizer.email,
+                              services::build_report_email(*event, organizer, report, policy, now)};
     const bool attached = !report.too_large;
     nlohmann::json answer{
         {"queued", true},
@@ -74,8 +71,8 @@ void mail_report(ApiContext& ctx, const Request& req, const Params& p, Respond r
         {"download", fmt::format("{}/event/{}/report.csv", policy.public_url, event->id)}};
     commit_then_respond(
         ctx,
-        [m = std::move(m), answer = std::move(answer)](store::Tx& tx) mutable {
-            answer["outbox_id"] = tx.enqueue(m);
+        [m = std::move(m), answer = std::move(answer), now](store::Tx& tx) mutable {
+            answer["outbox_id"] = services::queue_organizer_mail(tx, std::move(m), now);
             return json_response(202, answer);
         },
         [respond, &ctx](http::Response r) {

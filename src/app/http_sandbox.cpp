@@ -22,11 +22,14 @@ using namespace api;
 void sandbox_list(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
     auto key = caller(ctx, req, respond);
     if (!key || !is_admin(*key, respond)) return;
-    std::size_t limit = 100;
+    store::SandboxFilter filter;
     if (auto l = query(req, "limit"); !l.empty())
-        limit = std::clamp<std::size_t>(std::strtoul(l.c_str(), nullptr, 10), 1, 10000);
+        filter.limit = std::clamp<std::size_t>(std::strtoul(l.c_str(), nullptr, 10), 1, 10000);
+    // Finding one message among a bulk list's 100 000 invitations: by kind or recipient.
+    filter.kind = query(req, "kind");
+    filter.rcpt = query(req, "rcpt");
     std::vector<store::SandboxMessage> list;
-    ctx.store.read([&](store::Tx& tx) { list = tx.list_sandbox(limit); });
+    ctx.store.read([&](store::Tx& tx) { list = tx.list_sandbox(filter); });
     auto messages = nlohmann::json::array();
     for (const auto& m : list)
         messages.push_back(

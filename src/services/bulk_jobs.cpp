@@ -11,6 +11,7 @@
 #include "core/thread_name.hpp"
 #include "mail/address_check.hpp"
 #include "services/bulk_rows.hpp"
+#include "services/organizer_mail.hpp"
 
 namespace cis::services {
 
@@ -150,14 +151,11 @@ class JobRun {
     }
 
     void queue_result(store::Tx& tx, const Event* event, std::int64_t now) {
-        store::OutboxMessage m;
-        m.kind = "notification";
-        m.event_id = job_.event_id;
-        m.env_from = s_.invite.bounce_local + "@" + s_.invite.domain;
-        m.rcpt = job_.notify;
-        m.message = build_bulk_result(tx, job_, event, s_, now);
-        m.next_attempt_at = m.created_at = now;
-        tx.enqueue(m);
+        queue_organizer_mail(tx,
+                             {"notification", job_.event_id,
+                              s_.invite.bounce_local + "@" + s_.invite.domain, job_.notify,
+                              build_bulk_result(tx, job_, event, s_, now)},
+                             now);
     }
 
     store::Store& store_;

@@ -5,6 +5,7 @@
 #include "ical/parse_calendar.hpp"
 #include "itip/method.hpp"
 #include "services/event_batch.hpp"
+#include "services/organizer_mail.hpp"
 
 namespace cis::services {
 
@@ -45,13 +46,10 @@ void queue_notification(store::Tx& tx, const IntakeReport& report,
                                   policy.public_url,
                                   policy.notification_local,
                                   now};
-    store::OutboxMessage m;
-    m.kind = "notification";
-    m.env_from = policy.mailboxes.bounce + "@" + policy.domain;
-    m.rcpt = organizer.email;
-    m.message = build_notification(report, ctx);
-    m.next_attempt_at = m.created_at = now;
-    tx.enqueue(m);
+    queue_organizer_mail(tx,
+                         {"notification", "", policy.mailboxes.bounce + "@" + policy.domain,
+                          organizer.email, build_notification(report, ctx)},
+                         now);
 }
 
 IntakeReport apply_import(store::Tx& tx, const std::vector<ImportFile>& files,

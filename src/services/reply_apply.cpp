@@ -10,6 +10,7 @@
 #include "itip/reply_rules.hpp"
 #include "mail/outgoing_message.hpp"
 #include "services/invites.hpp"
+#include "services/organizer_mail.hpp"
 
 namespace cis::services {
 
@@ -244,14 +245,10 @@ void ReplyApplication::notify_organizer(const Event& event, const std::string& s
     m.text = text;
     m.date = now_;
     m.message_id_domain = policy_.domain;
-    store::OutboxMessage o;
-    o.kind = "notification";
-    o.event_id = event.id;
-    o.env_from = policy_.mailboxes.bounce + "@" + policy_.domain;
-    o.rcpt = event.organizer;
-    o.message = mail::build_text_message(m);
-    o.next_attempt_at = o.created_at = now_;
-    tx_.enqueue(o);
+    queue_organizer_mail(tx_,
+                         {"notification", event.id, policy_.mailboxes.bounce + "@" + policy_.domain,
+                          event.organizer, mail::build_text_message(m)},
+                         now_);
     work_queued_ = true;
 }
 

@@ -154,6 +154,13 @@ struct SandboxMessage {
     std::int64_t created_at = 0;
 };
 
+// Captured messages newest first: all of them, or of one kind or recipient.
+struct SandboxFilter {
+    std::string kind;  // invite / update / cancel / notification / report; empty = any
+    std::string rcpt;  // the envelope recipient (any case); empty = any
+    std::size_t limit = 100;
+};
+
 struct EventFilter {
     std::string organizer;  // empty = all
     std::size_t limit = 100;

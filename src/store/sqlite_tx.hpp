@@ -114,7 +114,7 @@ class SqliteTx final : public Tx {
     std::vector<DeliveryAttempt> attempts_for(std::int64_t outbox_id) override;
 
     std::int64_t insert_sandbox(const SandboxMessage& m) override;
-    std::vector<SandboxMessage> list_sandbox(std::size_t limit) override;
+    std::vector<SandboxMessage> list_sandbox(const SandboxFilter& f) override;
     std::optional<SandboxMessage> find_sandbox(std::int64_t id) override;
 
     std::optional<std::string> setting(const std::string& key) override;

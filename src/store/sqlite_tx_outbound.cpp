@@ -364,11 +364,13 @@ SandboxMessage read_sandbox(const Statement& s, bool with_raw) {
 }
 }  // namespace
 
-std::vector<SandboxMessage> SqliteTx::list_sandbox(std::size_t limit) {
+std::vector<SandboxMessage> SqliteTx::list_sandbox(const SandboxFilter& f) {
     auto s = db_.prepare(
         "SELECT id, outbox_id, kind, coalesce(event_id, ''), env_from, rcpt, from_header, "
-        "to_header, subject, created_at FROM sandbox_messages ORDER BY id DESC LIMIT ?");
-    s.bind(1, static_cast<std::int64_t>(limit));
+        "to_header, subject, created_at FROM sandbox_messages "
+        "WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR rcpt = ?2 COLLATE NOCASE) "
+        "ORDER BY id DESC LIMIT ?3");
+    s.bind(1, f.kind).bind(2, f.rcpt).bind(3, static_cast<std::int64_t>(f.limit));
     std::vector<SandboxMessage> out;
     while (s.step()) out.push_back(read_sandbox(s, false));
     return out;

@@ -145,7 +145,7 @@ class Tx {
     // sandbox transport
     virtual std::int64_t insert_sandbox(const SandboxMessage& m) = 0;
     virtual std::vector<SandboxMessage> list_sandbox(
-        std::size_t limit) = 0;  // newest first, no raw
+        const SandboxFilter& f) = 0;  // newest first, no raw
     virtual std::optional<SandboxMessage> find_sandbox(std::int64_t id) = 0;
 
     // settings (installation keys and switches)

@@ -157,3 +157,19 @@ def test_organizer_notification_is_delivered_through_the_same_path(cis):
     notes = cis.wait_for(lambda: [m for m in cis.sandbox() if m["kind"] == "notification"],
                          what="the notification")
     assert notes[0]["subject"] == "[CIS] Created: Notified" and notes[0]["to"] == "org@example.org"
+
+
+def test_sandbox_listing_filters_by_kind_and_recipient(cis):
+    """Among many captured messages, one is found by its kind or its recipient (any case)."""
+    event = cis.create_event(uid="u-sandbox-filter")
+    for who in ("ann", "bob", "cy"):
+        assert cis.api("POST", f"/event/{event['id']}/invite", cis.admin_key,
+                       {"email": f"{who}@example.org"})[0] == 202
+    cis.wait_for(lambda: len([m for m in cis.sandbox() if m["kind"] == "invite"]) == 3,
+                 what="three invitations in the sandbox")
+    status, body = cis.api("GET", "/sandbox/messages?rcpt=BOB@Example.org", cis.admin_key)
+    assert status == 200 and len(body["messages"]) == 1 and "bob@example.org" in body["messages"][0]["to"]
+    status, body = cis.api("GET", "/sandbox/messages?kind=invite", cis.admin_key)
+    assert {m["kind"] for m in body["messages"]} == {"invite"} and len(body["messages"]) == 3
+    status, body = cis.api("GET", "/sandbox/messages?kind=notification", cis.admin_key)
+    assert status == 200 and all(m["kind"] == "notification" for m in body["messages"])

@@ -35,8 +35,8 @@ def wait_job(cis, job_id, key=None):
 def result_email(cis, job_id):
     """The job's result email as the sandbox captured it, parsed."""
     def find():
-        for m in cis.api("GET", "/sandbox/messages?limit=50", cis.admin_key)[1]["messages"]:
-            if m["kind"] == "notification" and "Bulk invitations" in m["subject"]:
+        for m in cis.api("GET", "/sandbox/messages?kind=notification&limit=50", cis.admin_key)[1]["messages"]:
+            if "Bulk invitations" in m["subject"]:
                 raw = cis.api("GET", f"/sandbox/messages/{m['id']}", cis.admin_key, raw=True)[1]
                 msg = message_from_bytes(raw, policy=email_policy)
                 if f"(job {job_id})" in text_of(msg):

@@ -201,6 +201,7 @@ CALLS = [
     wait_for_invitations,
     # sandbox
     ("GET", "/sandbox/messages", "admin", None, 200),
+    ("GET", "/sandbox/messages?kind=invite&rcpt=ANN@example.org", "admin", None, 200),
     ("GET", "/sandbox/messages", "org", None, 403),
     ("GET", "/sandbox/messages/{ann_msg}", "admin", None, 200),
     ("GET", "/sandbox/messages/999999", "admin", None, 404),
