@@ -111,35 +111,27 @@ std::optional<Page> page_query(const Request& req, const Respond& respond, const
     return page;
 }
 
-std::optional<CursorPage> cursor_query(const Request& req, const Respond& respond) {
+http::Response bad_cursor() {
+    return json_error(400, "invalid_cursor",
+                      "cursor must be the next_cursor of a previous page of this listing, "
+                      "unchanged");
+}
+
+std::optional<CursorPage> cursor_query(const Request& req, const Respond& respond,
+                                       const char* name) {
     CursorPage page;
     const auto limit = limit_query(req, respond, page.limit);
     if (!limit) return std::nullopt;
     page.limit = *limit;
-    const std::string cursor = query(req, "cursor");
-    const auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        return -1;
-    };
-    bool ok = cursor.size() % 2 == 0 && cursor.size() <= 1024;
-    for (std::size_t i = 0; ok && i < cursor.size(); i += 2) {
-        const int hi = hex(cursor[i]), lo = hex(cursor[i + 1]);
-        ok = hi >= 0 && lo >= 0;
-        if (ok) page.after += static_cast<char>(hi * 16 + lo);
-    }
-    if (!ok) {
-        respond(json_error(400, "invalid_parameter",
-                           "cursor must be the next_cursor of the previous page, unchanged"));
-        return std::nullopt;
+    if (const std::string cursor = query(req, "cursor"); !cursor.empty()) {
+        auto key = services::decode_cursor(name, cursor);
+        if (!key) {
+            respond(bad_cursor());
+            return std::nullopt;
+        }
+        page.after = std::move(*key);
     }
     return page;
-}
-
-std::string next_cursor(const std::string& last_key) {
-    std::string out;
-    for (unsigned char c : last_key) out += fmt::format("{:02x}", c);
-    return out;
 }
 
 void commit_then_respond(ApiContext& ctx, std::function<http::Response(store::Tx&)> work,

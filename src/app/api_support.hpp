@@ -13,6 +13,7 @@
 #include "app/http_api.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
+#include "services/cursor.hpp"
 #include "store/store.hpp"
 
 namespace cis::app::api {
@@ -65,15 +66,16 @@ bool trim_page(std::vector<T>& rows, const AnyPage& page) {
 }
 
 // Cursor paging in key order (management listings): `?limit=` (1 to 1000, 50 by default)
-// and `?cursor=` (the previous page's next_cursor, opaque to clients: the hex of the last
-// row's sort key, so any key text travels safely in a URL). Nullopt after answering 400.
+// and `?cursor=` (the previous page's next_cursor: services::encode_cursor of the last
+// row's sort key, tagged with the listing `name`). Nullopt after answering 400.
 struct CursorPage {
     std::size_t limit = 50;
     std::string after;  // the decoded sort key; "" = from the start
 };
-std::optional<CursorPage> cursor_query(const Request& req, const Respond& respond);
-// The next_cursor of a page whose last row has this sort key.
-std::string next_cursor(const std::string& last_key);
+std::optional<CursorPage> cursor_query(const Request& req, const Respond& respond,
+                                       const char* name);
+// The 400 answer to a cursor that no page of this listing handed out.
+http::Response bad_cursor();
 // The 200 answer of a cursor page: {"<name>": [to_json(row)...], "next_cursor": ...}.
 // `rows` came from the store with page.limit + 1; `sort_key` gives a row's key.
 template <typename T, typename ToJson, typename SortKey>
@@ -84,8 +86,9 @@ http::Response cursor_page_response(std::vector<T>& rows, const CursorPage& page
     for (const auto& row : rows) items.push_back(to_json(row));
     return http::json_response(
         200, {{name, items},
-              {"next_cursor",
-               more ? nlohmann::json(next_cursor(sort_key(rows.back()))) : nlohmann::json()}});
+              {"next_cursor", more ? nlohmann::json(services::encode_cursor(
+                                         name, sort_key(rows.back())))
+                                   : nlohmann::json()}});
 }
 
 // Runs `work` in the group committer and answers with the response it built once that

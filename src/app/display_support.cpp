@@ -33,12 +33,6 @@ std::optional<ListingPage> listing_page(const Request& req, const Respond& respo
     return page;
 }
 
-http::Response bad_cursor() {
-    return http::json_error(400, "invalid_cursor",
-                            "cursor must be the next_cursor of a previous page of this listing, "
-                            "unchanged");
-}
-
 std::optional<Event> read_event_for(ApiContext& ctx, const store::ApiKey& key,
                                     const std::string& id, const Respond& respond,
                                     const std::function<void(store::Tx&, const Event&)>& more) {

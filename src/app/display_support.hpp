@@ -21,8 +21,6 @@ struct ListingPage {
 };
 std::optional<ListingPage> listing_page(const Request& req, const Respond& respond,
                                         const char* listing);
-// 400: the cursor is not one this listing handed out.
-http::Response bad_cursor();
 
 // True when `value` is empty or one of `allowed`; otherwise answers 400 naming them.
 template <typename List>

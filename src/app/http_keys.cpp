@@ -89,7 +89,7 @@ void create(ApiContext& ctx, const Request& req, const Params&, Respond respond)
 void list(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
     auto key = caller(ctx, req, respond);
     if (!key) return;
-    auto page = cursor_query(req, respond);
+    auto page = cursor_query(req, respond, "keys");
     if (!page) return;
     store::KeyFilter f;
     f.after = page->after;

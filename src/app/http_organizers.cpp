@@ -57,7 +57,7 @@ nlohmann::json organizer_view(const ApiContext& ctx, const store::Organizer& o, 
                               bool show_secret) {
     auto j = services::organizer_json(o);
     j["approval"] = approval_json(tx.organizer_approval(o.email));
-    j["events"] = tx.count_organizer_events(o.email);
+    j["events"] = tx.count_events({"", o.email});
     store::KeyFilter keys;
     keys.organizer = o.email;
     keys.include_revoked = false;
@@ -193,7 +193,7 @@ void create(ApiContext& ctx, const Request& req, const Params&, Respond respond)
 void list(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
     auto key = caller(ctx, req, respond);
     if (!key) return;
-    auto page = cursor_query(req, respond);
+    auto page = cursor_query(req, respond, "organizers");
     if (!page) return;
     store::OrganizerPageFilter f{"", page->after, page->limit + 1};
     if (key->role == "domain") f.domain = key->domain;

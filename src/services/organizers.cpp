@@ -36,7 +36,7 @@ OrganizerRemoval remove_organizer(store::Tx& tx, const std::string& email, bool 
     OrganizerRemoval r;
     r.found = tx.find_organizer(email).has_value();
     if (!r.found) return r;
-    r.events = tx.count_organizer_events(email);
+    r.events = tx.count_events({"", email});
     if (r.events > 0 && !keep_events) return r;
     store::KeyFilter keys;
     keys.organizer = email;

@@ -122,7 +122,6 @@ class SqliteTx final : public Tx {
 
     std::vector<Organizer> list_organizers_page(const OrganizerPageFilter& f) override;
     std::optional<bool> organizer_approval(const std::string& email) override;
-    std::int64_t count_organizer_events(const std::string& email) override;
     std::vector<OrganizerDomain> list_organizer_domains() override;
     bool remove_organizer_domain(const std::string& domain) override;
     std::vector<ApiKey> list_api_keys_page(const KeyFilter& f) override;

@@ -27,13 +27,6 @@ std::optional<bool> SqliteTx::organizer_approval(const std::string& email) {
     return s.i64(0) != 0;
 }
 
-std::int64_t SqliteTx::count_organizer_events(const std::string& email) {
-    auto s = db_.prepare("SELECT count(*) FROM events WHERE organizer = ?");  // events_by_organizer
-    s.bind(1, email);
-    s.step();
-    return s.i64(0);
-}
-
 std::vector<OrganizerDomain> SqliteTx::list_organizer_domains() {
     auto s = db_.prepare("SELECT domain, created_at FROM organizer_domains ORDER BY domain");
     std::vector<OrganizerDomain> out;

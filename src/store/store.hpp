@@ -156,8 +156,6 @@ class Tx {
     virtual std::vector<Organizer> list_organizers_page(const OrganizerPageFilter& f) = 0;
     // The organizer's own approval switch (nullopt: inherits the installation's).
     virtual std::optional<bool> organizer_approval(const std::string& email) = 0;
-    // Events stored for the organizer, whatever their status.
-    virtual std::int64_t count_organizer_events(const std::string& email) = 0;
     virtual std::vector<OrganizerDomain> list_organizer_domains() = 0;
     virtual bool remove_organizer_domain(const std::string& domain) = 0;  // false: not allowed
     virtual std::vector<ApiKey> list_api_keys_page(const KeyFilter& f) = 0;
@@ -187,7 +185,7 @@ class Tx {
     // The invitee counters (kept by triggers in the transaction that changes an invitee)
     // summed over the scope; entries that fell to zero are left out.
     virtual std::vector<InviteeCount> invitee_counts(const CountScope& scope) = 0;
-    // How many events the scope holds (event_id is ignored).
+    // How many events the scope holds, whatever their status (event_id is ignored).
     virtual std::int64_t count_events(const CountScope& scope) = 0;
     // The event's versions, oldest first, through its own index (list_changes filters all
     // changes): sequence, outcome, kind, approval, fanout and queued only.
