@@ -85,10 +85,10 @@ http::Response cursor_page_response(std::vector<T>& rows, const CursorPage& page
     auto items = nlohmann::json::array();
     for (const auto& row : rows) items.push_back(to_json(row));
     return http::json_response(
-        200, {{name, items},
-              {"next_cursor", more ? nlohmann::json(services::encode_cursor(
-                                         name, sort_key(rows.back())))
-                                   : nlohmann::json()}});
+        200,
+        {{name, items},
+         {"next_cursor", more ? nlohmann::json(services::encode_cursor(name, sort_key(rows.back())))
+                              : nlohmann::json()}});
 }
 
 // Runs `work` in the group committer and answers with the response it built once that

@@ -91,8 +91,8 @@ int cmd_serve(const Config& c) {
 
     Outbound outbound(c, *store, keys);
     services::BulkSettings bulk_settings;
-    bulk_settings.invite = services::InviteContext{nullptr, keys.uid_key, keys.token_key, c.domain,
-                                                   c.mailbox_bounce, 0};
+    bulk_settings.invite = services::InviteContext{nullptr,  keys.uid_key,     keys.token_key,
+                                                   c.domain, c.mailbox_bounce, 0};
     bulk_settings.notification_local = c.mailbox_notification;
     bulk_settings.public_url = c.effective_public_url();
     services::BulkRunner bulk(*store, bulk_settings, [&outbound] { outbound.poke(); });

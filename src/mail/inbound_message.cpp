@@ -97,8 +97,8 @@ std::string collapse_carriage_returns(std::string_view s) {
     return out;
 }
 
-// A list for bulk@ or events for create@: what spreadsheets export CSV as (Excel says vnd.ms-excel), as an
-// attachment — a text/plain body is the message's text, not a list.
+// A list for bulk@ or events for create@: what spreadsheets export CSV as (Excel says
+// vnd.ms-excel), as an attachment — a text/plain body is the message's text, not a list.
 bool is_table(GMimeObject* obj, const std::string& type, const std::string& filename) {
     const std::string name = lower(filename);
     if (name.size() > 4 && name.ends_with(".csv")) return true;
@@ -128,10 +128,10 @@ struct Walker {
         }
         if (is_table(obj, type, filename)) {
             if (!filename.empty()) msg.attachments.push_back(filename);  // named in explanations
-            msg.tables.push_back(TablePart{
-                to_utf8(decoded_bytes(part),
-                        str(g_mime_object_get_content_type_parameter(obj, "charset"))),
-                filename, type});
+            msg.tables.push_back(
+                TablePart{to_utf8(decoded_bytes(part),
+                                  str(g_mime_object_get_content_type_parameter(obj, "charset"))),
+                          filename, type});
             return;
         }
         // Decoding a part costs as much as parsing the whole message: only calendars

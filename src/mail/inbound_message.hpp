@@ -17,8 +17,8 @@ struct CalendarPart {
 
 // A CSV file attached to the message (a list mailed to bulk@, events mailed to create@).
 struct TablePart {
-    std::string text;      // converted to UTF-8
-    std::string filename;  // "" when the part has none
+    std::string text;          // converted to UTF-8
+    std::string filename;      // "" when the part has none
     std::string content_type;  // lower-case media type, e.g. text/csv
 };
 

@@ -15,8 +15,8 @@ struct TextMessage {
     std::string in_reply_to;  // Message-ID (without <>) of the message this answers
     std::string message_id_domain;
     std::int64_t date = 0;  // epoch seconds
-    // An optional attachment (the invitee report, skipped bulk rows): the message is then multipart/mixed,
-    // the text first, the attachment base64-encoded.
+    // An optional attachment (the invitee report, skipped bulk rows): the message is then
+    // multipart/mixed, the text first, the attachment base64-encoded.
     std::string attachment_name, attachment_type;  // e.g. "report.csv", "text/csv"
     std::string attachment;
 };

@@ -17,7 +17,9 @@ namespace cis::services {
 
 namespace {
 
-std::int64_t now_seconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t now_seconds() {
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 // A row with what could be decided without the database: syntax and duplicates.
 struct Pending {
@@ -29,7 +31,9 @@ struct Pending {
 class JobRun {
   public:
     JobRun(store::Store& store, const BulkSettings& s, store::BulkJob job)
-        : store_(store), s_(s), job_(std::move(job)),
+        : store_(store),
+          s_(s),
+          job_(std::move(job)),
           reasons_(nlohmann::json::parse(job_.skip_reasons, nullptr, false)) {
         if (!reasons_.is_object()) reasons_ = nlohmann::json::object();
     }
@@ -70,7 +74,8 @@ class JobRun {
             p.skip.detail = checked.error;
         } else {
             std::string email = checked.address;
-            for (char& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            for (char& c : email)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             if (!row.event.empty() && row.event != job_.event_id) {
                 p.skip.reason = "other_event";
                 p.skip.detail = "the row names event " + row.event.substr(0, 64);
@@ -100,7 +105,8 @@ class JobRun {
                 const auto event = tx.find_event_by_id(job_.event_id);
                 const std::int64_t now = now_seconds();
                 if (auto why = event ? event_refuses_bulk(*event, now) : "the event was deleted") {
-                    job_.error = fmt::format("stopped at line {}: {}", chunk_.front().row.line, *why);
+                    job_.error =
+                        fmt::format("stopped at line {}: {}", chunk_.front().row.line, *why);
                     job_.state = "failed";
                     job_.finished_at = now;
                     tx.update_bulk_job(job_);
@@ -151,11 +157,11 @@ class JobRun {
     }
 
     void queue_result(store::Tx& tx, const Event* event, std::int64_t now) {
-        queue_organizer_mail(tx,
-                             {"notification", job_.event_id,
-                              s_.invite.bounce_local + "@" + s_.invite.domain, job_.notify,
-                              build_bulk_result(tx, job_, event, s_, now)},
-                             now);
+        queue_organizer_mail(
+            tx,
+            {"notification", job_.event_id, s_.invite.bounce_local + "@" + s_.invite.domain,
+             job_.notify, build_bulk_result(tx, job_, event, s_, now)},
+            now);
     }
 
     store::Store& store_;

@@ -40,8 +40,8 @@ std::string skipped_csv(store::Tx& tx, std::int64_t job_id) {
 std::string build_bulk_result(store::Tx& tx, const store::BulkJob& job, const Event* event,
                               const BulkSettings& s, std::int64_t now) {
     const std::string what = event ? fmt::format("\"{}\"", event->fields.summary) : job.event_id;
-    std::string body = fmt::format("Hello,\n\nCIS processed your list of invitees for {} (job {}).\n\n",
-                                   what, job.id);
+    std::string body = fmt::format(
+        "Hello,\n\nCIS processed your list of invitees for {} (job {}).\n\n", what, job.id);
     if (job.state == "failed") body += fmt::format("The job did not finish: {}.\n\n", job.error);
     body += fmt::format("Rows read:        {}\n", job.total);
     body += fmt::format("Invited:          {}\n", job.accepted);
@@ -50,7 +50,8 @@ std::string build_bulk_result(store::Tx& tx, const store::BulkJob& job, const Ev
     const auto reasons = nlohmann::json::parse(job.skip_reasons, nullptr, false);
     if (reasons.is_object())
         for (const auto& [code, n] : reasons.items())
-            body += fmt::format("  {:<14} {:>8}  {}\n", code, n.get<std::int64_t>(), reason_text(code));
+            body +=
+                fmt::format("  {:<14} {:>8}  {}\n", code, n.get<std::int64_t>(), reason_text(code));
     const auto first = tx.list_bulk_skips(job.id, 0, s.listed_skips);
     if (!first.empty()) {
         body += "\nSkipped rows";
@@ -59,8 +60,9 @@ std::string build_bulk_result(store::Tx& tx, const store::BulkJob& job, const Ev
                                   first.size(), job.skipped)
                     : ":\n";
         for (const auto& k : first)
-            body += fmt::format("  line {}: {} — {}{}\n", k.line, k.email.empty() ? "(no email)" : k.email,
-                                k.reason, k.detail.empty() ? "" : " (" + k.detail + ")");
+            body += fmt::format("  line {}: {} — {}{}\n", k.line,
+                                k.email.empty() ? "(no email)" : k.email, k.reason,
+                                k.detail.empty() ? "" : " (" + k.detail + ")");
     }
     body += fmt::format("\nProgress and skipped rows: {}/jobs/{}\n", s.public_url, job.id);
     body += fmt::format("\n-- \nCIS, the calendar invite server at {}\n", s.invite.domain);

@@ -4,12 +4,12 @@
 
 #include "core/address.hpp"
 #include "itip/intake_rules.hpp"
-#include "services/ids.hpp"
-#include "services/intake.hpp"
 #include "services/bounce_apply.hpp"
 #include "services/bulk_mail.hpp"
 #include "services/event_batch.hpp"
 #include "services/event_import.hpp"
+#include "services/ids.hpp"
+#include "services/intake.hpp"
 #include "services/intake_report.hpp"
 #include "services/reply_apply.hpp"
 

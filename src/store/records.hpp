@@ -231,7 +231,7 @@ struct BulkJob {
     std::string key_id;
     std::string notify;  // the address the result email goes to
     std::string origin = "bulk";
-    std::string format = "csv";  // csv / json
+    std::string format = "csv";    // csv / json
     std::string state = "queued";  // queued / running / done / failed
     std::string error;
     std::int64_t next_line = 1, next_offset = 0;  // where processing resumes

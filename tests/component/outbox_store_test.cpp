@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "services/organizer_mail.hpp"
 #include "store/store.hpp"
 #include "support/store_fixture.hpp"
 
@@ -174,6 +175,21 @@ TEST_F(OutboxStoreTest, FinishRecordsOutcomeAndKeepsTheRenderedMessageForRetries
         ASSERT_EQ(attempts.size(), 1u);
         EXPECT_EQ(attempts[0].result, "deferred");
     });
+}
+
+TEST_F(OutboxStoreTest, OrganizerMailIsClaimedBeforeWaitingInvitations) {
+    enqueue(50);  // a backlog, due since 100
+    std::int64_t result_id = 0;
+    store_->write([&](Tx& tx) {
+        result_id = services::queue_organizer_mail(
+            tx,
+            {"notification", "", "bounce@x.test", "org@example.org", "Subject: done\r\n\r\nx\r\n"},
+            150);
+    });
+    const auto first = claim("a", 200, 1);
+    ASSERT_EQ(first.size(), 1u);
+    EXPECT_EQ(first[0].id, result_id) << "the organizer's mail waited behind the backlog";
+    EXPECT_EQ(first[0].created_at, 150);
 }
 
 }  // namespace

@@ -16,7 +16,8 @@ TEST(Ids, EventIdsAreUrlSafeAndUnique) {
     for (int i = 0; i < 2000; ++i) {
         const auto id = new_event_id();
         ASSERT_EQ(id.size(), 22u);
-        ASSERT_EQ(id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        ASSERT_EQ(id.find_first_not_of(
+                      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
                   std::string::npos);
         ASSERT_TRUE(seen.insert(id).second);
     }
