@@ -29,7 +29,9 @@ std::string mask_word(std::string_view word) {
 std::string mask_email(std::string_view address) {
     const auto at = address.rfind('@');
     if (at == std::string_view::npos) return mask_word(address);
-    return mask_word(address.substr(0, at)) + std::string(address.substr(at));
+    const std::string_view local = address.substr(0, at);
+    const bool one_character = !local.empty() && char_length(local, 0) == local.size();
+    return (one_character ? std::string("*") : mask_word(local)) + std::string(address.substr(at));
 }
 
 std::string mask_name(std::string_view name) {

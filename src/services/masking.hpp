@@ -7,8 +7,9 @@
 namespace cis::services {
 
 // "john@example.com" → "j***@example.com": the local part's first character, then one star
-// per further character (UTF-8 aware); the domain is kept. Text without '@' is masked as a
-// local part.
+// per further character (UTF-8 aware); the domain is kept. A one-character local part
+// becomes "*" (its first character would be all of it). Text without '@' is masked as a
+// local part. The listings (call 9) and the public unsubscribe pages both use it.
 std::string mask_email(std::string_view address);
 // "John van Smith" → "J*** v** S****": each word likewise; spaces kept.
 std::string mask_name(std::string_view name);

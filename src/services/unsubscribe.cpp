@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "services/ids.hpp"
+#include "services/masking.hpp"
 
 namespace cis::services {
 
@@ -58,7 +59,7 @@ bool settled(const std::optional<store::Suppression>& s) {
 
 Unsubscription describe(store::Tx& tx, const Target& t) {
     Unsubscription u;
-    u.masked_email = mask_address(t.invitee.email);
+    u.masked_email = mask_email(t.invitee.email);
     if (auto o = tx.find_organizer(t.event.organizer)) u.organizer_name = o->name;
     u.event_summary = t.event.fields.summary;
     return u;
@@ -84,24 +85,6 @@ std::optional<std::int64_t> invitee_of_unsubscribe_token(std::string_view token_
     // The signature covers the id as written, so "007-…" is not "7-…".
     if (!constant_time_equal(token.substr(dash + 1), tag(token_key, id))) return std::nullopt;
     return value;
-}
-
-std::string mask_address(std::string_view address) {
-    const auto at = address.rfind('@');
-    const std::string_view local = address.substr(0, at == std::string_view::npos ? 0 : at);
-    std::size_t points = 0, first_end = 0;
-    for (std::size_t i = 0; i < local.size(); ++i)
-        if (!continuation(static_cast<unsigned char>(local[i])))
-            if (++points == 2) first_end = i;
-    std::string out;
-    if (points <= 1) {
-        out = "*";
-    } else {
-        out = std::string(local.substr(0, first_end));
-        out.append(points - 1, '*');
-    }
-    if (at != std::string_view::npos) out += address.substr(at);
-    return out;
 }
 
 std::optional<Unsubscription> find_unsubscription(store::Tx& tx, std::string_view token_key,

@@ -20,13 +20,9 @@ std::string unsubscribe_token(std::string_view token_key, std::int64_t invitee_i
 std::optional<std::int64_t> invitee_of_unsubscribe_token(std::string_view token_key,
                                                          std::string_view token);
 
-// "j******@example.com": enough for the recipient to recognise the address, not enough
-// for whoever looks over their shoulder. Works on code points, not bytes.
-std::string mask_address(std::string_view address);
-
 // What the public pages show about one token.
 struct Unsubscription {
-    std::string masked_email;    // mask_address() of the invitee's address
+    std::string masked_email;    // mask_email() of the invitee's address
     std::string organizer_name;  // the organizer's display name; empty when none is known
     std::string event_summary;   // the event the invitation was for
     bool unsubscribed = false;   // the address gets no more invitations from this organizer

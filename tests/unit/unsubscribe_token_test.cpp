@@ -7,11 +7,11 @@
 #include <string>
 
 #include "services/invites.hpp"
+#include "services/masking.hpp"
 #include "services/unsubscribe.hpp"
 
 using cis::services::bounce_token;
 using cis::services::invitee_of_unsubscribe_token;
-using cis::services::mask_address;
 using cis::services::unsubscribe_token;
 
 namespace {
@@ -77,13 +77,13 @@ TEST(UnsubscribeToken, MalformedIsRefused) {
 }
 
 TEST(MaskAddress, KeepsFirstCharacterAndDomain) {
-    EXPECT_EQ(mask_address("johndoe@example.com"), "j******@example.com");
-    EXPECT_EQ(mask_address("ab@example.com"), "a*@example.com");
-    EXPECT_EQ(mask_address("a@example.com"), "*@example.com");
-    EXPECT_EQ(mask_address("zoë.ünïcode@bücher.de"), "z**********@bücher.de");
-    EXPECT_EQ(mask_address("élan@x.test"), "é***@x.test");
-    EXPECT_EQ(mask_address("\"a@b\"@x.test"), "\"****@x.test");
-    EXPECT_EQ(mask_address("nodomain"), "*");
+    EXPECT_EQ(cis::services::mask_email("johndoe@example.com"), "j******@example.com");
+    EXPECT_EQ(cis::services::mask_email("ab@example.com"), "a*@example.com");
+    EXPECT_EQ(cis::services::mask_email("a@example.com"), "*@example.com");
+    EXPECT_EQ(cis::services::mask_email("zoë.ünïcode@bücher.de"), "z**********@bücher.de");
+    EXPECT_EQ(cis::services::mask_email("élan@x.test"), "é***@x.test");
+    EXPECT_EQ(cis::services::mask_email("\"a@b\"@x.test"), "\"****@x.test");
+    EXPECT_EQ(cis::services::mask_email("nodomain"), "n*******");
 }
 
 }  // namespace
