@@ -203,8 +203,16 @@ bool run_next_bulk_job(store::Store& store, const BulkSettings& s,
         run.fail("the list of the job is missing");
         return true;
     }
-    // A storage failure throws: the job stays running and resumes after its last chunk.
-    run.run(*input, work_queued, stop);
+    try {
+        run.run(*input, work_queued, stop);
+    } catch (const store::TemporaryError&) {
+        throw;  // busy or full database: the job stays running and resumes after its last chunk
+    } catch (const std::exception& e) {
+        // Anything else would fail again on every retry and hold up the jobs queued behind
+        // this one: the job ends as failed, with what it did so far and why it stopped.
+        spdlog::error("bulk job {}: {}", job->id, e.what());
+        run.fail(fmt::format("an internal error stopped the job: {}", e.what()));
+    }
     return true;
 }
 

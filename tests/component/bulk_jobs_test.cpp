@@ -5,6 +5,7 @@
 #include <string>
 
 #include "services/bulk_jobs.hpp"
+#include "store/sqlite_db.hpp"
 #include "support/store_fixture.hpp"
 
 namespace cis {
@@ -16,8 +17,8 @@ class BulkJobs : public test::StoreTest {
   protected:
     void SetUp() override {
         StoreTest::SetUp();
-        settings_.invite = services::InviteContext{nullptr, "uid-key", "token-key", "cis.test",
-                                                   "bounce", 0};
+        settings_.invite =
+            services::InviteContext{nullptr, "uid-key", "token-key", "cis.test", "bounce", 0};
         settings_.notification_local = "notification";
         settings_.public_url = "https://cis.test";
         settings_.chunk_rows = 3;
@@ -69,7 +70,7 @@ const std::string kList =
     "email,name\n"
     "a@example.org,A\n"
     "b@example.org,B\n"
-    "A@EXAMPLE.org,again\n"   // a duplicate, whatever the case
+    "A@EXAMPLE.org,again\n"  // a duplicate, whatever the case
     "c@example.org,C\n"
     "nonsense,X\n"
     "d@example.org,D\n"
@@ -79,8 +80,8 @@ TEST_F(BulkJobs, StopsBetweenChunksAndResumesWhereItStopped) {
     const auto id = add_job(kList);
     int chunks = 0;
     // The first run stops after its first chunk (3 rows), as a killed process would.
-    ASSERT_TRUE(services::run_next_bulk_job(*store_, settings_, [&] { ++chunks; },
-                                            [&] { return chunks >= 1; }));
+    ASSERT_TRUE(services::run_next_bulk_job(
+        *store_, settings_, [&] { ++chunks; }, [&] { return chunks >= 1; }));
     auto j = job(id);
     EXPECT_EQ(j.state, "running");
     EXPECT_EQ(j.total, 3);
@@ -120,6 +121,25 @@ TEST_F(BulkJobs, ACancelledEventStopsTheJobWithTheReason) {
     EXPECT_NE(j.error.find("cancelled"), std::string::npos) << j.error;
     EXPECT_EQ(outbox("invite"), 0u);
     EXPECT_EQ(outbox("notification"), 1u);
+}
+
+TEST_F(BulkJobs, AnErrorThatARetryCannotCureFailsTheJobInsteadOfBlockingTheQueue) {
+    // The database itself refuses one row (as a bug or a constraint would), every time.
+    store::Database raw(db_path(), 1000);
+    raw.exec(
+        "CREATE TRIGGER refuse_c BEFORE INSERT ON invitees WHEN NEW.email = 'c@example.org' "
+        "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+    const auto first = add_job(kList);
+    const auto second = add_job("email\nz@example.org\n");
+    ASSERT_TRUE(services::run_next_bulk_job(*store_, settings_, [] {}));
+    auto j = job(first);
+    EXPECT_EQ(j.state, "failed");
+    EXPECT_NE(j.error.find("refused by the test"), std::string::npos) << j.error;
+    EXPECT_EQ(j.total, 3) << "the first chunk stays committed, the failing one is not";
+    EXPECT_EQ(outbox("notification"), 1u) << "the organizer is told";
+    // The queue moves on to the next job.
+    ASSERT_TRUE(services::run_next_bulk_job(*store_, settings_, [] {}));
+    EXPECT_EQ(job(second).state, "done");
 }
 
 }  // namespace
