@@ -159,12 +159,6 @@ class Tx {
     virtual std::vector<OrganizerDomain> list_organizer_domains() = 0;
     virtual bool remove_organizer_domain(const std::string& domain) = 0;  // false: not allowed
     virtual std::vector<ApiKey> list_api_keys_page(const KeyFilter& f) = 0;
-    // --- invitee report (issue 5; sqlite_tx_reports.cpp) ---
-    // A page of an event's invitees in address order, after `after_email` ("" = from the
-    // first): the report walks the (event_id, email) index page by page, however large.
-    virtual std::vector<Invitee> invitees_by_email(const std::string& event_id,
-                                                   const std::string& after_email,
-                                                   std::size_t limit) = 0;
     // --- bulk invitation jobs (issue 5; sqlite_tx_bulk.cpp) ---------------------------
     virtual std::int64_t insert_bulk_job(const BulkJob& j, const std::string& input) = 0;
     virtual std::optional<BulkJob> find_bulk_job(std::int64_t id) = 0;  // without input
