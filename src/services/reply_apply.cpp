@@ -58,6 +58,13 @@ Answer quarantined(const ReplyEvent& ev, std::string reason) {
     return Answer{ev.uid, "quarantined", std::move(reason), "", "", "", ""};
 }
 
+// What happened to an answer of a known invitee, as the inbound record shows it.
+Answer about(const ReplyEvent& ev, const store::Invitee& inv, std::string outcome,
+             std::string reason, std::string client = "") {
+    return Answer{ev.uid,    std::move(outcome), std::move(reason), inv.event_id,
+                  inv.email, inv.status,         std::move(client)};
+}
+
 // Whether an answer is older than the one kept. SEQUENCE first; at equal SEQUENCE, DTSTAMP
 // only compares answers of the same client family: iOS and Outlook for Mac echo the
 // invitation's DTSTAMP, so an answer changed on the phone after one given in Gmail would
@@ -199,25 +206,15 @@ Answer ReplyApplication::counter(const IncomingReply& reply, const ReplyEvent& e
         "\nTo accept it, move the event in your calendar: CIS sends the update to the "
         "attendees.\n";
     notify_organizer(event, fmt::format("New time proposed: {}", title), text);
-    return Answer{ev.uid,
-                  "counter",
-                  fmt::format("{} proposed a new time; the organizer was told", inv.email),
-                  inv.event_id,
-                  inv.email,
-                  inv.status,
-                  r.client};
+    return about(ev, inv, "counter",
+                 fmt::format("{} proposed a new time; the organizer was told", inv.email),
+                 r.client);
 }
 
 Answer ReplyApplication::refresh(const ReplyEvent& ev, const store::Invitee& inv,
                                  const Event& event) {
     if (event.fields.status == EventStatus::Cancelled)
-        return Answer{ev.uid,
-                      "refresh",
-                      "the event is cancelled: nothing to send again",
-                      inv.event_id,
-                      inv.email,
-                      inv.status,
-                      ""};
+        return about(ev, inv, "refresh", "the event is cancelled: nothing to send again");
     InviteContext c;
     c.uid_key = policy_.uid_key;
     c.token_key = policy_.fanout.token_key;
@@ -226,13 +223,8 @@ Answer ReplyApplication::refresh(const ReplyEvent& ev, const store::Invitee& inv
     c.now = now_;
     queue_invitation(tx_, inv, "resend", event.sequence, c);
     work_queued_ = true;
-    return Answer{ev.uid,
-                  "refresh",
-                  fmt::format("{} asked for the current invitation; it is sent again", inv.email),
-                  inv.event_id,
-                  inv.email,
-                  inv.status,
-                  ""};
+    return about(ev, inv, "refresh",
+                 fmt::format("{} asked for the current invitation; it is sent again", inv.email));
 }
 
 void ReplyApplication::notify_organizer(const Event& event, const std::string& subject,
