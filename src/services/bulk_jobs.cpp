@@ -120,7 +120,10 @@ class JobRun {
                     ++job_.total;
                     if (p.email.empty()) {
                         skip(tx, p.skip);
-                    } else if (auto why = tx.suppression_reason(p.email, job_.organizer)) {
+                    } else if (auto why = suppression_shown(tx, p.email, job_.organizer,
+                                                            SuppressionDetail::Own)) {
+                        // Skipped rows reach the organizer (result email, /jobs): another
+                        // organizer's bounce detail is not theirs to read.
                         skip(tx, store::BulkSkip{p.row.line, p.email, "suppressed", *why});
                     } else if (tx.find_invitee(job_.event_id, p.email)) {
                         ++job_.already_invited;

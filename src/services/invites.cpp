@@ -30,21 +30,19 @@ std::string clean_name(std::string_view name) {
     return out;
 }
 
-// Why the address is suppressed for this organizer, if it is: the entry for every
-// organizer first (as suppression_reason()), then the organizer's own. Its detail only for
-// a key that may see it: entries for every organizer come from other organizers' mail (a
-// bounce, a complaint) and their detail is the admin's; public pages get the reason only.
-std::optional<std::string> suppressed(store::Tx& tx, const std::string& email,
-                                      const std::string& organizer, const store::ApiKey* key) {
+}  // namespace
+
+std::optional<std::string> suppression_shown(store::Tx& tx, const std::string& email,
+                                             const std::string& organizer,
+                                             SuppressionDetail shown) {
     auto s = tx.find_suppression(email, "");
     if (!s) s = tx.find_suppression(email, organizer);
     if (!s) return std::nullopt;
     const bool detail =
-        !s->detail.empty() && key && (key->role == "admin" || !s->organizer.empty());
+        !s->detail.empty() && (shown == SuppressionDetail::All ||
+                               (shown == SuppressionDetail::Own && !s->organizer.empty()));
     return detail ? fmt::format("{} ({})", s->reason, s->detail) : s->reason;
 }
-
-}  // namespace
 
 std::int64_t queue_invitation(store::Tx& tx, const store::Invitee& inv, const std::string& kind,
                               std::int64_t sequence, const InviteContext& c) {
@@ -125,7 +123,10 @@ InviteOutcome request_invite(store::Tx& tx, const InviteRequest& r, const Invite
     if (event->last_end && *event->last_end < c.now)
         return refuse(409, "event_over",
                       fmt::format("the event ended {}", rfc3339_utc(*event->last_end)));
-    if (auto why = suppressed(tx, email, event->organizer, c.key))
+    const auto shown = !c.key                   ? SuppressionDetail::None
+                       : c.key->role == "admin" ? SuppressionDetail::All
+                                                : SuppressionDetail::Own;
+    if (auto why = suppression_shown(tx, email, event->organizer, shown))
         return refuse(409, "suppressed",
                       fmt::format("{} does not receive invitations: {}", email, *why));
 

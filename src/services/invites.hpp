@@ -37,6 +37,14 @@ InviteOutcome request_invite(store::Tx& tx, const InviteRequest& r, const Invite
 store::Invitee new_invitee(const Event& event, const std::string& email, std::string_view name,
                            const std::string& origin, const InviteContext& c);
 
+// Why the address is suppressed for this organizer, if it is: the entry for every
+// organizer first (as store::Tx::suppression_reason()), then the organizer's own, with its
+// detail only where `shown` allows. Entries for every organizer come from other
+// organizers' mail (a bounce, a complaint): their detail is the admin's alone.
+enum class SuppressionDetail { None, Own, All };
+std::optional<std::string> suppression_shown(store::Tx& tx, const std::string& email,
+                                             const std::string& organizer, SuppressionDetail shown);
+
 // Queues a calendar message of `kind` (invite, resend) to an existing invitee; the worker
 // renders it from the event as it is then. Returns the outbox id.
 std::int64_t queue_invitation(store::Tx& tx, const store::Invitee& inv, const std::string& kind,
