@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "app/api_support.hpp"
+#include "app/display_support.hpp"
 #include "app/intake_pipeline.hpp"
 #include "services/invitee_report.hpp"
 #include "services/organizer_mail.hpp"
@@ -29,11 +30,12 @@ services::IntakePolicy policy_of(const ApiContext& ctx) {
 void download_report(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
     auto key = caller(ctx, req, respond);
     if (!key) return;
-    auto event = event_for(ctx, *key, p.at("id"), respond);
-    if (!event) return;
     services::ReportCsv report;
-    // One snapshot, read page by page: rows stay consistent with each other.
-    ctx.store.read([&](store::Tx& tx) { report = services::build_report_csv(tx, event->id); });
+    // The event and every page of its rows from one snapshot: rows stay consistent.
+    auto event = read_event_for(ctx, *key, p.at("id"), respond, [&](store::Tx& tx, const Event& e) {
+        report = services::build_report_csv(tx, e.id);
+    });
+    if (!event) return;
     http::Response r;
     r.content_type = "text/csv; charset=utf-8";
     r.body = std::move(report.csv);
@@ -46,16 +48,16 @@ void download_report(ApiContext& ctx, const Request& req, const Params& p, Respo
 void mail_report(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
     auto key = caller(ctx, req, respond);
     if (!key) return;
-    auto event = event_for(ctx, *key, p.at("id"), respond);
-    if (!event) return;
     store::Organizer organizer;
-    organizer.email = event->organizer;
     services::ReportCsv report;
-    // Read before the write job, so that the group committer only queues the message.
-    ctx.store.read([&](store::Tx& tx) {
-        if (auto o = tx.find_organizer(event->organizer)) organizer = *o;
-        report = services::build_report_csv(tx, event->id, services::kMaxReportAttachment);
+    // Read in one snapshot before the write job, so that the group committer only queues
+    // the message.
+    auto event = read_event_for(ctx, *key, p.at("id"), respond, [&](store::Tx& tx, const Event& e) {
+        organizer.email = e.organizer;
+        if (auto o = tx.find_organizer(e.organizer)) organizer = *o;
+        report = services::build_report_csv(tx, e.id, services::kMaxReportAttachment);
     });
+    if (!event) return;
     const auto policy = policy_of(ctx);
     const std::int64_t now = std::time(nullptr);
     services::OrganizerMail m{"report", event->id, policy.mailboxes.bounce + "@" + policy.domain,
