@@ -82,6 +82,17 @@ const std::vector<Binding>& bindings() {
         {"outbound", "dkim_selector", &Config::dkim_selector, "DKIM selector (s=)"},
         {"outbound", "dkim_key", &Config::dkim_sign_key,
          "PEM private key file for DKIM signing: RSA (rsa-sha256) or Ed25519 (ed25519-sha256)"},
+        {"pages", "ip_limit", &Config::pages_ip_limit,
+         "sends from public pages and CTA links per IP address per ip_window (0 = no limit)"},
+        {"pages", "ip_window", &Config::pages_ip_window, "seconds of the per-IP limit"},
+        {"pages", "recipient_limit", &Config::pages_recipient_limit,
+         "sends to one email address per recipient_window (0 = no limit)"},
+        {"pages", "recipient_window", &Config::pages_recipient_window,
+         "seconds of the per-recipient limit"},
+        {"pages", "max_selection", &Config::pages_max_selection,
+         "events one send from a page may ask for"},
+        {"pages", "client_ip_header", &Config::pages_client_ip_header,
+         "behind a reverse proxy: the header naming the client (its last address counts)"},
         {"log", "level", &Config::log_level, "trace, debug, info, warn, error"},
     };
     return list;

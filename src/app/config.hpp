@@ -54,6 +54,13 @@ struct Config {
     bool dkim_sign = false;
     std::string dkim_selector = "cis";
     std::string dkim_sign_key;  // PEM private key for outbound signatures
+    // [pages]: the public pages and CTA links (issue 6)
+    std::int64_t pages_ip_limit = 30;  // sends per IP address per ip_window; 0 = no limit
+    std::int64_t pages_ip_window = 600;
+    std::int64_t pages_recipient_limit = 5;  // sends to one address per recipient_window
+    std::int64_t pages_recipient_window = 3600;
+    std::int64_t pages_max_selection = 100;  // events one send may ask for
+    std::string pages_client_ip_header;      // e.g. X-Forwarded-For behind a reverse proxy
     // [log]
     std::string log_level = "info";
 

@@ -6,6 +6,7 @@
 // GroupCommitter so many concurrent requests share one fsync.
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,11 +15,18 @@
 #include "services/bulk_jobs.hpp"
 #include "services/invites.hpp"
 #include "services/key_cache.hpp"
+#include "services/rate_limit.hpp"
 #include "store/group_commit.hpp"
 
 namespace cis::app {
 
 class IntakePipeline;
+
+// [pages] of the configuration.
+struct PageLimits {
+    std::size_t max_selection = 100;  // events one send may ask for
+    std::string client_ip_header;     // "" = the peer address is the client's
+};
 
 struct ApiContext {
     store::Store& store;
@@ -34,6 +42,11 @@ struct ApiContext {
     std::function<void()> bulk_queued = {};  // wakes the bulk job runner
     // Keys recently proven (api::caller uses it); see forget_cached_keys.
     services::KeyCache keys{};
+    // Public pages and CTA links (issue 6): links are made under public_url (no trailing
+    // slash); sends are limited per client IP and per recipient address.
+    std::string public_url = {};
+    PageLimits pages = {};
+    std::shared_ptr<services::RateLimiter> ip_limiter = {}, recipient_limiter = {};
 };
 
 // The largest bulk list POST /event/{id}/invites takes (services::kMaxBulkList); the HTTP

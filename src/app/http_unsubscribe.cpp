@@ -13,12 +13,12 @@
 // Content-Security-Policy that allows nothing but their own inline style (by hash) and a
 // form posting back to this server. Every piece of stored text is escaped.
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <ctime>
 
 #include "app/api_support.hpp"
 #include "app/http_api.hpp"
+#include "app/public_html.hpp"
 #include "imip/mime_text.hpp"
 #include "services/unsubscribe.hpp"
 
@@ -45,41 +45,24 @@ constexpr std::string_view kStyle =
     "@media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}"
     "main{background:#161b22;box-shadow:none}.note{color:#9198a1}}";
 
-// 'sha256-…' of the style element: the only thing the page may apply.
-std::string style_source() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(kStyle.data(), kStyle.size(), digest, &len, EVP_sha256(), nullptr);
-    unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
-    const int n = EVP_EncodeBlock(b64, digest, static_cast<int>(len));
-    return fmt::format("'sha256-{}'", std::string_view(reinterpret_cast<char*>(b64), n));
-}
-
 const std::string& content_security_policy() {
     static const std::string csp = fmt::format(
         "default-src 'none'; style-src {}; form-action 'self'; frame-ancestors 'none'; "
         "base-uri 'none'",
-        style_source());
+        csp_hash(kStyle));
     return csp;
 }
 
 http::Response page(int status, std::string_view title, std::string_view body_html) {
-    http::Response r;
-    r.status = status;
-    r.content_type = "text/html; charset=utf-8";
-    r.body = fmt::format(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<meta name=\"robots\" content=\"noindex\">\n<title>{}</title>\n<style>{}</style>\n"
-        "</head>\n<body>\n<main>\n{}</main>\n</body>\n</html>\n",
-        html_escape(title), kStyle, body_html);
-    r.headers = {{"Content-Security-Policy", content_security_policy()},
-                 {"X-Content-Type-Options", "nosniff"},
-                 {"X-Frame-Options", "DENY"},
-                 {"Referrer-Policy", "no-referrer"},
-                 {"Cache-Control", "no-store"},
-                 {"X-Robots-Tag", "noindex"}};
-    return r;
+    return public_html_response(
+        status,
+        fmt::format(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<meta name=\"robots\" content=\"noindex\">\n<title>{}</title>\n<style>{}</style>\n"
+            "</head>\n<body>\n<main>\n{}</main>\n</body>\n</html>\n",
+            html_escape(title), kStyle, body_html),
+        content_security_policy());
 }
 
 // "Ann's Club", or "the organizer of “Cup final”", escaped.

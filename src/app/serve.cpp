@@ -103,6 +103,13 @@ int cmd_serve(const Config& c) {
                    &pipeline,      static_cast<std::size_t>(c.smtp_max_message_size)};
     api.create_mailbox = c.mailbox_create;
     api.bulk_queued = [&bulk] { bulk.poke(); };
+    api.public_url = c.effective_public_url();
+    api.pages.max_selection =
+        static_cast<std::size_t>(std::max<std::int64_t>(c.pages_max_selection, 1));
+    api.pages.client_ip_header = c.pages_client_ip_header;
+    api.ip_limiter = std::make_shared<services::RateLimiter>(c.pages_ip_limit, c.pages_ip_window);
+    api.recipient_limiter =
+        std::make_shared<services::RateLimiter>(c.pages_recipient_limit, c.pages_recipient_window);
     http::Router router;
     add_api_routes(router, api);
     http::Server http_server(io, http_options(c),

@@ -318,6 +318,46 @@ CREATE TABLE bulk_skips (
     PRIMARY KEY (job_id, line)
 ) WITHOUT ROWID;
 )SQL"},
+        {5, "public pages, call-to-action links, landing URL allow-lists, calendar feeds",
+         R"SQL(
+CREATE TABLE pages (
+    id                  TEXT PRIMARY KEY,     -- the short URL /p/{id}
+    organizer           TEXT NOT NULL,
+    kind                TEXT NOT NULL CHECK (kind IN ('landing','upcoming','schedule')),
+    event_id            TEXT NOT NULL DEFAULT '',  -- landing: the event
+    title               TEXT NOT NULL DEFAULT '',
+    logo_url            TEXT NOT NULL DEFAULT '',
+    background_url      TEXT NOT NULL DEFAULT '',
+    accent              TEXT NOT NULL DEFAULT '',
+    filter              TEXT NOT NULL DEFAULT '',
+    redirect_url        TEXT NOT NULL DEFAULT '',
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL
+);
+CREATE INDEX pages_by_organizer ON pages (organizer, id);
+CREATE TABLE cta_links (
+    id                  TEXT PRIMARY KEY,     -- /c/{id}
+    event_id            TEXT NOT NULL,
+    organizer           TEXT NOT NULL,
+    platform            TEXT NOT NULL,
+    landing_url         TEXT NOT NULL,
+    created_at          INTEGER NOT NULL
+);
+CREATE INDEX cta_links_by_event ON cta_links (event_id, created_at);
+CREATE INDEX cta_links_by_organizer ON cta_links (organizer);
+-- Where an organizer's CTA links and pages may send visitors (no open redirect).
+CREATE TABLE landing_urls (
+    organizer           TEXT NOT NULL,
+    url                 TEXT NOT NULL,        -- a normalised http(s) URL prefix
+    created_at          INTEGER NOT NULL,
+    PRIMARY KEY (organizer, url)
+) WITHOUT ROWID;
+CREATE TABLE organizer_feeds (
+    organizer           TEXT PRIMARY KEY,
+    token               TEXT NOT NULL UNIQUE, -- /feed/{token}/calendar.ics
+    created_at          INTEGER NOT NULL
+);
+)SQL"},
     };
     return list;
 }

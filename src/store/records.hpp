@@ -293,4 +293,45 @@ struct InviteeCount {
     std::int64_t n = 0;
 };
 
+// --- public pages, CTA links and feeds (issue 6; sqlite_tx_pages.cpp) ------------------
+
+// A page configuration, addressed by its short URL /p/{id}.
+struct Page {
+    std::string id;         // short, random, URL-safe
+    std::string organizer;  // whose events it shows
+    std::string kind;       // landing (one event) / upcoming / schedule
+    std::string event_id;   // landing: the event; empty otherwise
+    // Branding: shown as given (escaped); URLs are http(s), accent "#rgb" or "#rrggbb".
+    std::string title, logo_url, background_url, accent;
+    std::string filter;        // upcoming/schedule: only events whose text contains it
+    std::string redirect_url;  // after a send, where the visitor goes; "" = a result page
+    std::int64_t created_at = 0, updated_at = 0;
+};
+
+// A page of page configurations in id order.
+struct PageFilter {
+    std::string organizer;  // this organizer's pages only; empty = any
+    std::string domain;     // pages of organizers of this domain only; empty = any
+    std::string after;      // only ids after this one (the next page); empty = from the start
+    std::size_t limit = 50;
+};
+
+// A call-to-action link /c/{id}?email=<merge tag>: one event, one platform, one landing URL.
+struct CtaLink {
+    std::string id, event_id, organizer;
+    std::string platform;     // mailchimp / klaviyo / sendgrid / hubspot / generic
+    std::string landing_url;  // where the visitor lands after the invitation is sent
+    std::int64_t created_at = 0;
+};
+
+// An organizer's events in start order, for pages and feeds.
+struct UpcomingFilter {
+    std::string organizer;
+    std::int64_t now = 0;      // only events not over at this instant (or endless)
+    std::string text;          // in summary, location or description (any case); "" = any
+    bool with_cancelled = false;  // feeds: cancelled events too, until they would have ended
+    bool with_occurrences = false;  // load the overridden instances of recurring events
+    std::size_t limit = 5000;
+};
+
 }  // namespace cis::store

@@ -27,6 +27,8 @@ ApiKey read_key(const Statement& s);
      "reply_dtstamp FROM invitees " where)
 // An invitee from a statement of CIS_INVITEE_SELECT.
 Invitee read_invitee(const Statement& s);
+// A LIKE pattern (ESCAPE '\\') finding `text` anywhere, its own % and _ taken literally.
+std::string contains_pattern(const std::string& text);
 
 class SqliteTx final : public Tx {
   public:
@@ -141,6 +143,23 @@ class SqliteTx final : public Tx {
     std::vector<InviteeCount> invitee_counts(const CountScope& scope) override;
     std::int64_t count_events(const CountScope& scope) override;
     std::vector<EventChange> event_versions(const std::string& event_id) override;
+    // public pages, CTA links and feeds (sqlite_tx_pages.cpp)
+    void insert_page(const Page& p) override;
+    std::optional<Page> find_page(const std::string& id) override;
+    std::vector<Page> list_pages(const PageFilter& f) override;
+    void update_page(const Page& p) override;
+    bool delete_page(const std::string& id) override;
+    std::vector<Event> upcoming_events(const UpcomingFilter& f) override;
+    void insert_cta_link(const CtaLink& l) override;
+    std::optional<CtaLink> find_cta_link(const std::string& id) override;
+    std::vector<CtaLink> list_cta_links(const std::string& event_id) override;
+    std::vector<std::string> landing_urls(const std::string& organizer) override;
+    void set_landing_urls(const std::string& organizer, const std::vector<std::string>& urls,
+                          std::int64_t now) override;
+    std::string organizer_feed_token(const std::string& organizer) override;
+    void set_organizer_feed_token(const std::string& organizer, const std::string& token,
+                                  std::int64_t now) override;
+    std::optional<std::string> organizer_of_feed_token(const std::string& token) override;
 
   private:
     Event read_event(Statement& s);

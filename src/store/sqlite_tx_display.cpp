@@ -6,9 +6,6 @@
 
 namespace cis::store {
 
-namespace {
-
-// A LIKE pattern finding `text` anywhere, its own % and _ taken literally.
 std::string contains_pattern(const std::string& text) {
     std::string p = "%";
     for (char c : text) {
@@ -17,6 +14,8 @@ std::string contains_pattern(const std::string& text) {
     }
     return p + "%";
 }
+
+namespace {
 
 // The filters both listings share, after the organizer condition: ?2 status, ?3/?4 the
 // start range, ?5 the text, ?6 the position to continue below, ?7 the limit.

@@ -55,7 +55,14 @@ void SqliteTx::put_organizer(const Organizer& o) {
 
 bool SqliteTx::remove_organizer(const std::string& email) {
     db_.prepare("DELETE FROM organizers WHERE email = ?").bind(1, email).run();
-    return db_.changes() > 0;
+    const bool removed = db_.changes() > 0;
+    // What is public in the organizer's name goes with it (issue 6).
+    for (const char* sql : {"DELETE FROM pages WHERE organizer = ?",
+                            "DELETE FROM cta_links WHERE organizer = ?",
+                            "DELETE FROM landing_urls WHERE organizer = ?",
+                            "DELETE FROM organizer_feeds WHERE organizer = ?"})
+        db_.prepare(sql).bind(1, email).run();
+    return removed;
 }
 
 bool SqliteTx::organizer_domain_allowed(const std::string& domain) {

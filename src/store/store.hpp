@@ -184,6 +184,25 @@ class Tx {
     // The event's versions, oldest first, through its own index (list_changes filters all
     // changes): sequence, outcome, kind, approval, fanout and queued only.
     virtual std::vector<EventChange> event_versions(const std::string& event_id) = 0;
+    // ---- public pages, CTA links and feeds (issue 6; sqlite_tx_pages.cpp) ----
+    virtual void insert_page(const Page& p) = 0;
+    virtual std::optional<Page> find_page(const std::string& id) = 0;
+    virtual std::vector<Page> list_pages(const PageFilter& f) = 0;
+    virtual void update_page(const Page& p) = 0;  // every field but id and created_at
+    virtual bool delete_page(const std::string& id) = 0;  // false: no such page
+    virtual std::vector<Event> upcoming_events(const UpcomingFilter& f) = 0;
+    virtual void insert_cta_link(const CtaLink& l) = 0;
+    virtual std::optional<CtaLink> find_cta_link(const std::string& id) = 0;
+    virtual std::vector<CtaLink> list_cta_links(const std::string& event_id) = 0;
+    // The organizer's allow-list of landing URL prefixes (CTA links, page redirects).
+    virtual std::vector<std::string> landing_urls(const std::string& organizer) = 0;
+    virtual void set_landing_urls(const std::string& organizer,
+                                  const std::vector<std::string>& urls, std::int64_t now) = 0;
+    // The secret token of the organizer's calendar feed; "" when none was made yet.
+    virtual std::string organizer_feed_token(const std::string& organizer) = 0;
+    virtual void set_organizer_feed_token(const std::string& organizer, const std::string& token,
+                                          std::int64_t now) = 0;
+    virtual std::optional<std::string> organizer_of_feed_token(const std::string& token) = 0;
 };
 
 // How durable a write must be before write() returns.

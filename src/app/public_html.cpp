@@ -1,0 +1,27 @@
+#include "app/public_html.hpp"
+
+#include <openssl/evp.h>
+
+namespace cis::app {
+
+std::string csp_hash(std::string_view text) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
+    unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+    const int n = EVP_EncodeBlock(b64, digest, static_cast<int>(len));
+    return "'sha256-" + std::string(reinterpret_cast<char*>(b64), n) + "'";
+}
+
+http::Response public_html_response(int status, std::string html, const std::string& csp) {
+    http::Response r;
+    r.status = status;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = std::move(html);
+    r.headers = {{"Content-Security-Policy", csp}, {"X-Content-Type-Options", "nosniff"},
+                 {"X-Frame-Options", "DENY"},      {"Referrer-Policy", "no-referrer"},
+                 {"Cache-Control", "no-store"},    {"X-Robots-Tag", "noindex"}};
+    return r;
+}
+
+}  // namespace cis::app

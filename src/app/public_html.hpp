@@ -1,0 +1,19 @@
+#pragma once
+// What every public HTML answer shares (unsubscribe pages, event pages, CTA pages): the
+// security headers and the Content-Security-Policy sources of inline styles by hash.
+// No API key reaches these pages, so they never embed anything a visitor did not cause.
+#include <string>
+#include <string_view>
+
+#include "http/message.hpp"
+
+namespace cis::app {
+
+// "'sha256-<base64>'": a CSP source allowing exactly this inline <style> or <script> text.
+std::string csp_hash(std::string_view text);
+
+// A text/html; charset=utf-8 answer with `csp` as its Content-Security-Policy and the
+// headers every public page carries: nosniff, no framing, no referrer, no caching, noindex.
+http::Response public_html_response(int status, std::string html, const std::string& csp);
+
+}  // namespace cis::app
