@@ -1,5 +1,7 @@
 #include "app/http_api.hpp"
 
+#include "app/assets.hpp"
+
 #include <fmt/format.h>
 
 #include <ctime>
@@ -174,6 +176,7 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
     add_organizer_domain_routes(router, ctx);
     add_key_routes(router, ctx);
     add_openapi_routes(router);
+    add_asset_routes(router);
     add_import_routes(router, ctx);
     add_report_routes(router, ctx);
     add_bulk_routes(router, ctx);

@@ -236,6 +236,9 @@ CALLS = [
     ("POST", "/changes/{change}/reject", "org", None, 200),
     ("POST", "/changes/999999/reject", "admin", None, 404),
     # the public unsubscribe link
+    # the public pages' static files
+    ("GET", "/assets/pages.css", None, None, 200),
+    ("GET", "/assets/no-such-file.js", None, None, 404),
     ("GET", "/unsubscribe/{unsub}", None, None, 200),
     ("GET", "/unsubscribe/1-0000000000000000", None, None, 404),
     ("POST", "/unsubscribe/{unsub}", None, None, 200),
