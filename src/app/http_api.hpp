@@ -99,4 +99,11 @@ void add_display_routes(http::Router& router, ApiContext& ctx);
 // (http_statistics.cpp).
 void add_statistics_routes(http::Router& router, ApiContext& ctx);
 
+// Page configurations (http_pages_admin.cpp): POST and GET /pages, GET, PATCH and DELETE
+// /pages/{id}.
+void add_page_admin_routes(http::Router& router, ApiContext& ctx);
+// CTA links (http_cta.cpp): POST and GET /event/{id}/cta-links (API); GET and POST /c/{id}
+// (public, no key).
+void add_cta_routes(http::Router& router, ApiContext& ctx);
+
 }  // namespace cis::app
