@@ -195,3 +195,42 @@ def test_organizer_feed_api_roles(cis, season):
     assert cis.api("GET", f"/organizer/{ORG}/feed", rival_key)[0] == 403
     assert cis.api("GET", f"/organizer/{ORG}/feed")[0] == 401
     assert cis.api("GET", "/organizer/rival@example.org/feed", rival_key)[0] == 200
+
+
+def test_series_with_moved_and_cancelled_instances_as_ical_js_expands_it(cis, tmp_path):
+    """The feed writes a series as the invitations do: the RRULE, a cancelled instance as
+    an EXDATE, a moved one as a VEVENT with RECURRENCE-ID."""
+    cis.add_organizer(ORG)
+    series = dict(summary="Training", start="20300603T180000Z", end="20300603T190000Z")
+    mail(cis, "u-train", extra="RRULE:FREQ=WEEKLY;COUNT=4", **series)
+    mail(cis, "u-train", sequence=1, method="CANCEL", summary="Training",
+         start="20300610T180000Z", end="20300610T190000Z", extra="RECURRENCE-ID:20300610T180000Z")
+    mail(cis, "u-train", sequence=2, summary="Training (moved)",
+         start="20300618T170000Z", end="20300618T180000Z", extra="RECURRENCE-ID:20300617T180000Z")
+    insert_page(cis, "train", kind="schedule", text="training")
+
+    status, body, _ = get(cis, "/p/train/feed.ics")
+    assert status == 200
+    uid = f"{event_id(cis, 'u-train')}@{DOMAIN}"
+    cal = Calendar.from_ical(body)
+    parts = [v for v in cal.walk("VEVENT") if str(v["UID"]) == uid]
+    assert len(parts) == 2, body.decode()  # the master and the moved instance
+    master = next(v for v in parts if "RECURRENCE-ID" not in v)
+    assert "FREQ=WEEKLY" in master["RRULE"].to_ical().decode()
+    assert master["EXDATE"].to_ical() == b"20300610T180000Z"  # the cancelled instance
+
+    if not (HERE / "node_modules" / "ical.js").is_dir() or not shutil.which("node"):
+        pytest.skip("ical.js or node is not installed")
+    path = tmp_path / "series.ics"
+    path.write_bytes(body)
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps([{"name": "series", "path": str(path), "walls": {}}]))
+    done = subprocess.run([shutil.which("node"), str(HERE / "icaljs_check.mjs"), str(request)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    occurrences = json.loads(done.stdout)[0]["occurrences"]
+    assert [(o["start"], o["summary"]) for o in occurrences] == [
+        (1906740000, "Training"),          # 2030-06-03T18:00Z
+        (1908032400, "Training (moved)"),  # 2030-06-17 moved to 06-18T17:00Z
+        (1908554400, "Training"),          # 2030-06-24T18:00Z
+    ]
