@@ -104,4 +104,11 @@ void add_statistics_routes(http::Router& router, ApiContext& ctx);
 // /p/{id}/ics/{event_id}, /feed/{token}/calendar.ics (no key) and /organizer/{email}/feed.
 void add_feed_routes(http::Router& router, ApiContext& ctx);
 
+// Page configurations (http_pages_admin.cpp): POST and GET /pages, GET, PATCH and DELETE
+// /pages/{id}.
+void add_page_admin_routes(http::Router& router, ApiContext& ctx);
+// CTA links (http_cta.cpp): POST and GET /event/{id}/cta-links (API); GET and POST /c/{id}
+// (public, no key).
+void add_cta_routes(http::Router& router, ApiContext& ctx);
+
 }  // namespace cis::app
