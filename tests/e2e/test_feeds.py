@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import time
+import urllib.parse
 
 import pytest
 from icalendar import Calendar
@@ -151,6 +152,18 @@ def test_event_download_only_for_events_of_the_page(cis, season):
         assert status == 404 and json.loads(body)["error"]["code"] == "event_not_found"
     assert get(cis, f"{season['page']}/ics/no-such-event")[0] == 404
     assert get(cis, f"/p/no-such-page/ics/{season['u-home']}")[0] == 404
+
+
+def test_download_name_of_a_non_ascii_summary(cis, season):
+    mail(cis, "u-fete", summary="Fête — Ümlaut/2030", start="20300701T180000Z",
+         end="20300701T200000Z")
+    status, body, response = get(cis, f"{season['page']}/ics/{event_id(cis, 'u-fete')}")
+    assert status == 200, body
+    value = header(response, "Content-Disposition")
+    assert value.isascii()
+    ascii_part, utf8_part = value.split("; filename*=UTF-8''")
+    assert ascii_part == 'attachment; filename="F-te-mlaut-2030.ics"'
+    assert urllib.parse.unquote(utf8_part) == "Fête — Ümlaut-2030.ics"
 
 
 def test_landing_page_feed_and_unknown_page(cis, season):
