@@ -156,6 +156,18 @@ def organizer_update(sequence):
     return step
 
 
+def make_feed_page(cis, world):
+    """An upcoming page of org@example.org for the feed calls."""
+    status, page = cis.api("POST", "/pages", cis.admin_key,
+                           {"organizer": "org@example.org", "kind": "upcoming"})
+    assert status == 201, page
+    world["feed_page"] = page["id"]
+
+
+def feed_token(cis, world):
+    world["feed_token"] = re.search(r"/feed/([^/]+)/calendar\.ics$", world["feed"]["url"]).group(1)
+
+
 def wait_for_job(cis, world):
     """Polls the bulk job until it ends (bounded by wait_for), so its result can be read."""
     path = f"/jobs/{world['job']['id']}"
@@ -367,6 +379,18 @@ CALLS = [
     ("POST", "/c/{cta[id]}", None, {"email": "fan@example.org"}, 200),
     ("POST", "/c/{cta[id]}", None, {"email": "not an address"}, 422),
     ("POST", "/c/no-such-link", None, {"email": "fan@example.org"}, 404),
+    # calendar feeds and downloads
+    make_feed_page,
+    ("GET", "/p/{feed_page}/feed.ics", None, None, 200),
+    ("GET", "/p/no-such-page/feed.ics", None, None, 404),
+    ("GET", "/p/{feed_page}/ics/{event}", None, None, 200),
+    ("GET", "/p/{feed_page}/ics/no-such-event", None, None, 404),
+    ("GET", "/organizer/org@example.org/feed", "org", None, 200, "feed"),
+    ("GET", "/organizer/org@example.org/feed", "other_org", None, 403),
+    ("GET", "/organizer/org@example.org/feed", None, None, 401),
+    feed_token,
+    ("GET", "/feed/{feed_token}/calendar.ics", None, None, 200),
+    ("GET", "/feed/no-such-token/calendar.ics", None, None, 404),
 ]
 
 
