@@ -98,5 +98,8 @@ void add_display_routes(http::Router& router, ApiContext& ctx);
 // GET /system/statistics, /organizer/{email}/statistics, /event/{id}/statistics
 // (http_statistics.cpp).
 void add_statistics_routes(http::Router& router, ApiContext& ctx);
+// The public pages (issue 6): GET /p/{id}, POST /p/{id}/send, no key
+// (http_public_pages.cpp).
+void add_public_page_routes(http::Router& router, ApiContext& ctx);
 
 }  // namespace cis::app
