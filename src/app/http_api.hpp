@@ -102,4 +102,11 @@ void add_statistics_routes(http::Router& router, ApiContext& ctx);
 // (http_public_pages.cpp).
 void add_public_page_routes(http::Router& router, ApiContext& ctx);
 
+// Page configurations (http_pages_admin.cpp): POST and GET /pages, GET, PATCH and DELETE
+// /pages/{id}.
+void add_page_admin_routes(http::Router& router, ApiContext& ctx);
+// CTA links (http_cta.cpp): POST and GET /event/{id}/cta-links (API); GET and POST /c/{id}
+// (public, no key).
+void add_cta_routes(http::Router& router, ApiContext& ctx);
+
 }  // namespace cis::app
