@@ -50,7 +50,7 @@ http::Response respond_page(const pages::Rendered& r, std::string_view redirect_
     auto resp =
         public_html_response(r.status, r.html,
                              pages::page_csp(r.style.empty() ? std::string() : csp_hash(r.style),
-                                             r.script, redirect_origin));
+                                             r.script, r.images, redirect_origin));
     for (auto& [name, value] : resp.headers)
         if (name == "Referrer-Policy") value = "same-origin";
     return resp;

@@ -153,6 +153,7 @@ Rendered render_event_page(const PageView& v) {
     Rendered r;
     r.script = true;
     r.style = branding_style(v.branding);
+    r.images = image_sources(v.branding);
     std::string& out = r.html;
     out.reserve(4096 + events.size() * 1400);
 
@@ -201,7 +202,8 @@ Rendered render_event_page(const PageView& v) {
             "events shown, <span id=\"selected-count\">0</span> selected</p>\n",
             shown_count, events.size());
     if (events.empty())
-        out += "<p class=\"empty\">There are no upcoming events on this page.</p>\n";
+        out += landing ? "<p class=\"empty\">This event is over or no longer available.</p>\n"
+                       : "<p class=\"empty\">There are no upcoming events on this page.</p>\n";
     else if (shown_count == 0)
         out += "<p class=\"empty\" id=\"no-match\">No event matches these filters.</p>\n";
     out += "<ul class=\"events\">\n";

@@ -72,7 +72,15 @@ std::string origin_of(std::string_view url) {
     return origin;
 }
 
-std::string page_csp(std::string_view style_hash, bool with_script,
+std::string image_sources(const Branding& b) {
+    std::string logo = safe_http_url(b.logo_url).empty() ? "" : origin_of(b.logo_url);
+    std::string background = css_url(b.background_url).empty() ? "" : origin_of(b.background_url);
+    if (background == logo) background.clear();
+    if (logo.empty()) return background;
+    return background.empty() ? logo : logo + " " + background;
+}
+
+std::string page_csp(std::string_view style_hash, bool with_script, std::string_view images,
                      std::string_view redirect_origin) {
     std::string csp = "default-src 'none'; ";
     if (with_script) csp += "script-src 'self'; ";
@@ -81,7 +89,13 @@ std::string page_csp(std::string_view style_hash, bool with_script,
         csp += ' ';
         csp += style_hash;
     }
-    csp += "; img-src http: https:; form-action 'self'";
+    csp += "; ";
+    if (!images.empty()) {
+        csp += "img-src ";
+        csp += images;
+        csp += "; ";
+    }
+    csp += "form-action 'self'";
     if (!redirect_origin.empty()) {
         csp += ' ';
         csp += redirect_origin;

@@ -21,6 +21,7 @@ struct Rendered {
     std::string html;
     std::string style;
     bool script = false;
+    std::string images;  // CSP img-src sources: the logo's and background's origins
 };
 
 // Opens the document up to and including <main ...>; `main_attributes` e.g. ` id="result"`.
@@ -32,9 +33,13 @@ void close_page(std::string& out);
 // branding style; images (logo, background) from http(s); forms post here — and, when the
 // page redirects after a send, to that origin too (browsers apply form-action to the
 // redirect of a form post).
-// `style_hash`: the CSP source of Rendered::style ("" when there is none).
-std::string page_csp(std::string_view style_hash, bool with_script,
+// `style_hash`: the CSP source of Rendered::style ("" when there is none); `images`:
+// Rendered::images.
+std::string page_csp(std::string_view style_hash, bool with_script, std::string_view images = "",
                      std::string_view redirect_origin = "");
+
+// "https://img.example https://cdn.example": where the branding's images come from.
+std::string image_sources(const Branding& b);
 
 // "https://example.org" of an http(s) URL, or "" (for form-action).
 std::string origin_of(std::string_view url);

@@ -68,6 +68,7 @@ Rendered render_result(const Branding& b, const Assets& a, std::string_view emai
                        const std::vector<OutcomeRow>& rows, std::string_view back) {
     Rendered r;
     r.style = branding_style(b);
+    r.images = image_sources(b);
     std::string& out = r.html;
     out.reserve(2048 + rows.size() * 300);
     std::size_t sent = 0;
@@ -114,6 +115,7 @@ Rendered render_error(int status, const Branding& b, const Assets& a, std::strin
     Rendered r;
     r.status = status;
     r.style = branding_style(b);
+    r.images = image_sources(b);
     std::string& out = r.html;
     open_page(out, b, {a.css, ""}, heading, fmt::format(" id=\"error\" data-status=\"{}\"", status),
               "kind-error");

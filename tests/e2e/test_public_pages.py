@@ -140,6 +140,7 @@ def test_schedule_page_sends_one_invitation_per_ticked_event(cis):
         status, html, headers = fetch(cis, "GET", path)
         assert status == 200, html
         assert_page_headers(headers)
+        assert "img-src" not in headers["content-security-policy"], "no logo, no images"
         assert_no_inline_script(html)
         assert re.fullmatch(r"render;dur=\d+(\.\d+)?", headers["server-timing"])
     assert cis.sandbox() == before and all(attendees(cis, i) == [] for i in ids.values())
@@ -220,6 +221,7 @@ def test_stored_and_query_values_are_escaped(cis):
     assert status == 200, html
     assert_no_inline_script(html)
     assert "<script>" not in html and "</style><" not in html
+    assert "img-src https://img.example;" in headers["content-security-policy"], "its origin only"
     escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quoted&#39;"
     assert f"<h1>{escaped}</h1>" in html and f"<title>{escaped}</title>" in html
     assert f'<span class="summary">{escaped}</span>' in html

@@ -129,12 +129,22 @@ TEST(PageRender, CssValuesCannotBreakOut) {
 }
 
 TEST(PageRender, CspAllowsTheStyleByHashAndNoInlineScript) {
-    const auto csp = page_csp("'sha256-abc'", true, "https://club.example");
+    const auto csp = page_csp("'sha256-abc'", true, "https://img.example", "https://club.example");
+    EXPECT_NE(csp.find("img-src https://img.example;"), std::string::npos);
     EXPECT_NE(csp.find("script-src 'self';"), std::string::npos);
     EXPECT_NE(csp.find("style-src 'self' 'sha256-abc';"), std::string::npos);
     EXPECT_NE(csp.find("form-action 'self' https://club.example;"), std::string::npos);
     EXPECT_EQ(csp.find("unsafe"), std::string::npos);
     EXPECT_EQ(page_csp("", false).find("script-src"), std::string::npos);
+    EXPECT_EQ(page_csp("", false).find("img-src"), std::string::npos) << "no images: none allowed";
+    Branding b;
+    b.logo_url = "https://img.example/a.png";
+    b.background_url = "https://img.example/b.png";
+    EXPECT_EQ(image_sources(b), "https://img.example");
+    b.background_url = "http://cdn.example:8080/b.png";
+    EXPECT_EQ(image_sources(b), "https://img.example http://cdn.example:8080");
+    b.logo_url = "javascript:x";
+    EXPECT_EQ(image_sources(b), "http://cdn.example:8080");
     EXPECT_EQ(origin_of("HTTPS://Club.example:8443/thanks?x=1"), "https://Club.example:8443");
     EXPECT_EQ(origin_of("https://a.example;script-src *"), "");
     EXPECT_EQ(origin_of("javascript:x"), "");
