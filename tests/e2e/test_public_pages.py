@@ -399,3 +399,16 @@ def test_page_made_over_the_api_redirects_while_its_url_stays_allowed(cis):
     assert status == 200 and location is None and '<main id="result">' in html
     assert [a["origin"] for a in attendees(cis, ids["g-1"]) + attendees(cis, ids["g-2"])] == \
         ["schedule", "schedule"]
+
+
+def test_suppressed_address_is_not_sent_and_no_reason_is_shown(cis):
+    ids = import_games(cis)
+    path = add_page(cis, "s", "schedule")
+    status, body = cis.api("POST", "/suppressions", cis.admin_key,
+                           {"email": "gone@example.org", "organizer": ORG, "reason": "unsubscribed"})
+    assert status == 201, body
+    status, html, _ = send(cis, path, "gone@example.org", [ids["g-1"], ids["g-2"]])
+    assert status == 200, html
+    assert html.count('class="outcome not-sent"') == 2 and "No new invitation was sent" in html
+    assert "unsubscribed" not in html, "whether someone unsubscribed is not told to visitors"
+    assert attendees(cis, ids["g-1"]) == [] and invitations_queued(cis) == 0
