@@ -103,7 +103,9 @@ void add_statistics_routes(http::Router& router, ApiContext& ctx);
 // Calendar feeds and downloads (http_feeds.cpp): GET /p/{id}/feed.ics,
 // /p/{id}/ics/{event_id}, /feed/{token}/calendar.ics (no key) and /organizer/{email}/feed.
 void add_feed_routes(http::Router& router, ApiContext& ctx);
-
+// The public pages (issue 6): GET /p/{id}, POST /p/{id}/send, no key
+// (http_public_pages.cpp).
+void add_public_page_routes(http::Router& router, ApiContext& ctx);
 // Page configurations (http_pages_admin.cpp): POST and GET /pages, GET, PATCH and DELETE
 // /pages/{id}.
 void add_page_admin_routes(http::Router& router, ApiContext& ctx);

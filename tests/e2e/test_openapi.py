@@ -181,6 +181,21 @@ def wait_for_job(cis, world):
     assert job["progress"]["accepted"] == 1 and job["progress"]["skipped"] == 2, job
 
 
+# A public page (issue 6) of the test's event, written into the store until POST /pages
+# exists, and the form its visitors post: a bytearray the step fills with the event's id.
+PAGE_FORM = bytearray()
+
+
+def public_page(cis, world):
+    import sqlite3
+    import time
+    with sqlite3.connect(f"{cis.data_dir}/cis.sqlite3", timeout=10) as db:
+        db.execute("INSERT INTO pages (id, organizer, kind, event_id, created_at, updated_at) "
+                   "VALUES ('pg-api', 'org@example.org', 'landing', ?, ?, ?)",
+                   (world["event"], int(time.time()), int(time.time())))
+    PAGE_FORM[:] = f"email=fan@example.org&event={world['event']}".encode()
+
+
 RAW_INVITE = Raw(make_invite("u-api-raw", "org@example.org"), "message/rfc822")
 IMPORT_ICS = Raw(make_ics("u-api-import", "org@example.org", summary="Imported"), "text/calendar")
 IMPORT_CSV = Raw(b"summary,start,end,timezone\r\nAway game,2030-07-01 19:00,2030-07-01 21:00,Europe/Paris\r\n",
@@ -255,6 +270,13 @@ CALLS = [
     ("GET", "/unsubscribe/1-0000000000000000", None, None, 404),
     ("POST", "/unsubscribe/{unsub}", None, None, 200),
     ("POST", "/unsubscribe/1-0000000000000000", None, None, 404),
+    # the public pages (issue 6)
+    public_page,
+    ("GET", "/p/pg-api", None, None, 200),
+    ("GET", "/p/no-such-page", None, None, 404),
+    ("POST", "/p/pg-api/send", None, PAGE_FORM, 200),
+    ("POST", "/p/pg-api/send", None, Raw(b"email=not+an+address&event=x", "application/x-www-form-urlencoded"), 422),
+    ("POST", "/p/no-such-page/send", None, Raw(b"email=fan@example.org", "application/x-www-form-urlencoded"), 404),
     # suppressions
     ("POST", "/suppressions", "org", {"email": "blocked@example.org", "organizer": "org@example.org"}, 201),
     ("POST", "/suppressions", "org", {"email": "blocked@example.org", "organizer": "org@example.org"}, 200),
