@@ -3,6 +3,8 @@
 //
 //   GET /p/{id}/feed.ics              the events of a public page (no key)
 //   GET /p/{id}/ics/{event_id}        one event of that page as a download (no key)
+//   GET /p/{id}/add/{event_id}/{service}  a redirect to Google Calendar or Outlook.com
+//                                     with that event filled in (no key)
 //   GET /feed/{token}/calendar.ics    an organizer's whole feed; the token is the secret
 //   GET /organizer/{email}/feed       (API key) the organizer's feed URLs; makes the token
 //
@@ -19,6 +21,7 @@
 #include "app/api_support.hpp"
 #include "app/http_api.hpp"
 #include "core/address.hpp"
+#include "imip/calendar_links.hpp"
 #include "imip/feed.hpp"
 #include "imip/ical_text.hpp"
 #include "services/ids.hpp"
@@ -172,11 +175,7 @@ void event_download(ApiContext& ctx, const Request& req, const Params& p, Respon
             const auto page = tx.find_page(p.at("id"));
             if (!page) return;
             // Only what the page shows: its rule decides, not the caller's event id.
-            bool shown = false;
-            for (const auto& e : services::page_events(tx, *page, now))
-                if (e.id == event_id) shown = true;
-            if (!shown) return;
-            auto event = tx.find_event_by_id(event_id);  // with its moved instances
+            auto event = services::page_event(tx, *page, event_id, now);
             if (!event) return;
             feed.found = true;
             feed.input = feed_input(ctx, tx, page->organizer, event->fields.summary);
@@ -185,6 +184,35 @@ void event_download(ApiContext& ctx, const Request& req, const Params& p, Respon
         return;
     answer(req, respond, feed, "event_not_found", "this page shows no such event",
            feed.found ? disposition(feed.events[0].fields.summary) : "");
+}
+
+// "Add to Google Calendar / Outlook.com" of a list page: a redirect to the service's URL
+// for the event, built on the click, so a schedule of thousands of events does not carry
+// two long URLs per row. Changes nothing; the target is built from the event alone.
+void add_to_calendar(ApiContext& ctx, const Request&, const Params& p, Respond respond) {
+    const std::string& service = p.at("service");
+    if (service != "google" && service != "outlook")
+        return respond(http::json_error(404, "not_found", "calendar services: google, outlook"));
+    std::optional<Event> event;
+    const auto now = static_cast<std::int64_t>(std::time(nullptr));
+    try {
+        ctx.store.read([&](store::Tx& tx) {
+            if (const auto page = tx.find_page(p.at("id")))
+                event = services::page_event(tx, *page, p.at("event_id"), now);
+        });
+    } catch (const std::exception&) {
+        return respond(http::json_error(503, "unavailable", "the database is busy; try again"));
+    }
+    if (!event)
+        return respond(http::json_error(404, "event_not_found", "this page shows no such event"));
+    http::Response r;
+    r.status = 302;
+    r.content_type = "";
+    r.headers = {{"Location", service == "google" ? imip::google_calendar_url(*event)
+                                                  : imip::outlook_calendar_url(*event)},
+                 {"Cache-Control", "no-store"},
+                 {"Referrer-Policy", "no-referrer"}};
+    respond(std::move(r));
 }
 
 void organizer_feed(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
@@ -249,6 +277,7 @@ void feed_of_organizer(ApiContext& ctx, const Request& req, const Params& p, Res
 void add_feed_routes(http::Router& router, ApiContext& ctx) {
     router.add("GET", "/p/{id}/feed.ics", bind(ctx, page_feed));
     router.add("GET", "/p/{id}/ics/{event_id}", bind(ctx, event_download));
+    router.add("GET", "/p/{id}/add/{event_id}/{service}", bind(ctx, add_to_calendar));
     router.add("GET", "/feed/{token}/calendar.ics", bind(ctx, organizer_feed));
     router.add("GET", "/organizer/{email}/feed", bind(ctx, feed_of_organizer));
 }

@@ -128,14 +128,29 @@ void event_row(std::string& out, const PageView& v, const Event& e, const EventW
         if (cut) out += "…";
         out += "</p>\n";
     }
+    // A landing page links the services directly; a list links /p/{id}/add/…, which
+    // redirects there, so thousands of rows do not each carry two long URLs.
+    const auto add_link = [&](std::string_view service) {
+        if (landing) {
+            append_escaped(out, service == "google" ? imip::google_calendar_url(e)
+                                                    : imip::outlook_calendar_url(e));
+            return;
+        }
+        out += "/p/";
+        append_escaped(out, v.id);
+        out += "/add/";
+        out += id;
+        out += '/';
+        out += service;
+    };
     out +=
         "<p class=\"add\">Add to <a class=\"add-google\" rel=\"noopener\" target=\"_blank\" "
         "href=\"";
-    append_escaped(out, imip::google_calendar_url(e));
+    add_link("google");
     out +=
         "\">Google Calendar</a> · <a class=\"add-outlook\" rel=\"noopener\" target=\"_blank\" "
         "href=\"";
-    append_escaped(out, imip::outlook_calendar_url(e));
+    add_link("outlook");
     out += "\">Outlook.com</a> · <a class=\"download-ics\" download href=\"/p/";
     append_escaped(out, v.id);
     out += "/ics/";

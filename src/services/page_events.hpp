@@ -4,6 +4,8 @@
 // page's filter, in start order. One rule for the page, its send form and its feed, so a
 // visitor can never be sent (or subscribe to) an event the page does not show.
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "store/store.hpp"
@@ -17,5 +19,11 @@ inline constexpr std::size_t kMaxPageEvents = 5000;
 // subscribers' calendars see the cancellation.
 std::vector<Event> page_events(store::Tx& tx, const store::Page& page, std::int64_t now,
                                bool with_cancelled = false);
+
+// The event `event_id` with its moved instances, when the page shows it (and not
+// cancelled): for the per-event links of a page (download, add to a calendar), without
+// reading the page's thousands of events when one lookup decides.
+std::optional<Event> page_event(store::Tx& tx, const store::Page& page, const std::string& event_id,
+                                std::int64_t now);
 
 }  // namespace cis::services

@@ -10,6 +10,7 @@ std::string to_json(const std::vector<std::string>& v) {
     return nlohmann::json(v).dump();
 }
 std::vector<std::string> from_json(const std::string& s) {
+    if (s == "[]") return {};  // nearly every event: no parse (pages read thousands)
     auto j = nlohmann::json::parse(s, nullptr, false);
     return j.is_array() ? j.get<std::vector<std::string>>() : std::vector<std::string>{};
 }

@@ -25,6 +25,17 @@ CORPUS = SHARED / "corpus"
 DOMAIN = "cis.test"
 
 
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    """Answers a redirect as it came: a test checks where CIS sends a visitor (a landing
+    URL, Google Calendar) without following it off the machine."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_KeepRedirects)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -168,7 +179,7 @@ class Cis:
         for name, value in (headers or {}).items():
             req.add_header(name, value)
         try:
-            with urllib.request.urlopen(req, timeout=30) as r:
+            with _opener.open(req, timeout=30) as r:
                 payload = r.read()
                 if response is not None:
                     response.update(r.headers.items())

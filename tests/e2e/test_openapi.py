@@ -122,6 +122,9 @@ def check_against_document(doc, method, template, status, headers, payload):
         documented = resolve(doc, documented["$ref"])
     content = documented.get("content", {})
     media = headers.get("Content-Type", "").split(";")[0].strip()
+    if not content:  # documented without a body (a redirect, a 304): none may come
+        assert not payload, f"{method.upper()} {template} {status}: a body came: {payload[:200]!r}"
+        return payload
     assert media in content, f"{method.upper()} {template} {status}: {media} not documented ({list(content)})"
     if media == "application/json":
         body = json.loads(payload)
@@ -407,6 +410,8 @@ CALLS = [
     ("GET", "/p/no-such-page/feed.ics", None, None, 404),
     ("GET", "/p/{feed_page}/ics/{event}", None, None, 200),
     ("GET", "/p/{feed_page}/ics/no-such-event", None, None, 404),
+    ("GET", "/p/{feed_page}/add/{event}/google", None, None, 302),
+    ("GET", "/p/{feed_page}/add/{event}/yahoo", None, None, 404),
     ("GET", "/organizer/org@example.org/feed", "org", None, 200, "feed"),
     ("GET", "/organizer/org@example.org/feed", "other_org", None, 403),
     ("GET", "/organizer/org@example.org/feed", None, None, 401),
@@ -454,6 +459,6 @@ def test_every_operation_answers_as_documented(cis, doc):
     documented = {(m, p) for p, item in doc["paths"].items() for m in item if m in METHODS}
     assert documented - set(called) == set(), "documented operations never called"
     for op, statuses in called.items():
-        assert any(s < 300 for s in statuses), f"{op}: no successful call"
+        assert any(s < 400 for s in statuses), f"{op}: no successful call (or redirect)"
         if op not in NO_ERROR_CASE:
             assert any(s >= 400 for s in statuses), f"{op}: no error answer checked"

@@ -159,6 +159,20 @@ def test_schedule_page_sends_one_invitation_per_ticked_event(cis):
             'Wed 3 Apr 2030, 19:05 (Europe/Berlin)</time>') in html
     assert f'class="download-ics" download href="/p/season/ics/{ids["g-1"]}"' in html
     assert html.count('class="add-google"') == len(GAMES) == html.count('class="add-outlook"')
+    # A list links its own redirect per event (two long URLs a row would double the page);
+    # the redirect carries the event to the service and changes nothing.
+    assert f'class="add-google" rel="noopener" target="_blank" href="/p/season/add/{ids["g-1"]}/google"' in html
+    headers = {}
+    status, _ = cis.api("GET", f"/p/season/add/{ids['g-1']}/google", raw=True, response=headers)
+    assert status == 302
+    assert headers["Location"].startswith("https://calendar.google.com/calendar/render?action=TEMPLATE"
+                                          "&text=Lions%20vs%20Tigers&dates=20300403T170500Z%2F")
+    status, _ = cis.api("GET", f"/p/season/add/{ids['g-2']}/outlook", raw=True, response=headers)
+    assert status == 302 and headers["Location"].startswith("https://outlook.live.com/calendar/")
+    assert "subject=Bears%20vs%20Wolves" in headers["Location"]
+    for wrong in (f"/p/season/add/{ids['g-1']}/yahoo", "/p/season/add/no-such-event/google",
+                  f"/p/no-such-page/add/{ids['g-1']}/google"):
+        assert cis.api("GET", wrong, raw=True)[0] == 404, wrong
     # The accent colour arrives through a style the CSP allows by hash.
     style = re.search(r"<style>(.*?)</style>", html).group(1)
     assert style == ":root{--accent:#c00}"
