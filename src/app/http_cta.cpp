@@ -343,6 +343,10 @@ struct SendResult {
 
 void send(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
     const Answer a{wants_json(req), req.header("Host")};
+    if (!same_site_post(ctx, req))
+        return respond(a.error(403, "cross_site", "Not sent",
+                               "This invitation can only be requested from its own page. "
+                               "Nothing was sent."));
     const auto email = posted_email(req);
     if (!email)
         return respond(a.error(400, "invalid_body", "The request could not be read",

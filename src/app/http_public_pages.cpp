@@ -79,17 +79,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-// A form post from another site (CSRF) is refused. No Origin (curl, old browsers): allowed,
-// the limits still apply. "null" (privacy contexts): only with Sec-Fetch-Site same-origin.
-bool same_origin(const ApiContext& ctx, const Request& req) {
-    const std::string origin = lower(req.header("Origin"));
-    if (origin.empty()) return true;
-    if (origin == "null") return lower(req.header("Sec-Fetch-Site")) == "same-origin";
-    if (origin == lower(pages::origin_of(ctx.public_url))) return true;
-    const std::string host = lower(req.header("Host"));
-    return !host.empty() && (origin == "http://" + host || origin == "https://" + host);
-}
-
 // "webcal://cis.test/p/x/feed.ics" for "https://cis.test/p/x/feed.ics".
 std::string webcal_of(const std::string& url) {
     const auto colon = url.find("://");
@@ -170,7 +159,7 @@ void send(ApiContext& ctx, const Request& req, const Params& p, Respond respond)
     if (!found) return respond(not_found());
     const auto b = branding_of(sc->page);
     const std::string back = "/p/" + sc->page.id;
-    if (!same_origin(ctx, req))
+    if (!same_site_post(ctx, req))
         return respond(error_page(403, b, "Not sent",
                                   "This form can only be sent from its own page. Nothing was sent.",
                                   back));

@@ -1,6 +1,9 @@
 #include "app/public_limits.hpp"
 
 #include <boost/asio/ip/address.hpp>
+#include <cctype>
+
+#include "pages/layout.hpp"
 
 namespace cis::app {
 
@@ -22,6 +25,11 @@ std::string host_of(std::string_view peer) {
     if (colon != std::string_view::npos && peer.find(':') == colon)
         return std::string(peer.substr(0, colon));
     return std::string(peer);
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
 }
 
 std::string key_of(const std::string& host) {
@@ -59,6 +67,15 @@ LimitVerdict check_send_limits(ApiContext& ctx, const http::Request& req, const 
     if (ctx.recipient_limiter)
         if (auto wait = ctx.recipient_limiter->hit(email, now)) return {wait, "recipient"};
     return {};
+}
+
+bool same_site_post(const ApiContext& ctx, const http::Request& req) {
+    const std::string origin = lower(req.header("Origin"));
+    if (origin.empty()) return true;
+    if (origin == "null") return lower(req.header("Sec-Fetch-Site")) == "same-origin";
+    if (origin == lower(pages::origin_of(ctx.public_url))) return true;
+    const std::string host = lower(req.header("Host"));
+    return !host.empty() && (origin == "http://" + host || origin == "https://" + host);
 }
 
 }  // namespace cis::app

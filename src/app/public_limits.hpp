@@ -23,4 +23,10 @@ struct LimitVerdict {
 LimitVerdict check_send_limits(ApiContext& ctx, const http::Request& req, const std::string& email,
                                std::int64_t now);
 
+// False for a POST another site's page made its visitors' browsers send (CSRF): its
+// `Origin` names neither public_url nor the Host asked. No Origin (curl, old browsers):
+// true, the limits still apply. "null" (no-referrer and privacy contexts): only with
+// `Sec-Fetch-Site: same-origin`.
+bool same_site_post(const ApiContext& ctx, const http::Request& req);
+
 }  // namespace cis::app

@@ -203,6 +203,23 @@ def test_bad_email_unknown_link_and_cancelled_event(cis, world):
     assert invites_queued(cis, event_id) == []
 
 
+def test_cross_site_posts_are_refused(cis, world):
+    """Another site's page cannot make its visitors' browsers ask for invitations."""
+    link_id, event_id = world["link"]["id"], world["event"]["id"]
+    status, headers, page = post_form(cis, link_id, "ann@fans.example",
+                                      Origin="https://evil.example")
+    assert status == 403 and "location" not in headers and "Nothing was sent" in page
+    status, _, _ = post_form(cis, link_id, "ann@fans.example", Origin="null",
+                             **{"Sec-Fetch-Site": "cross-site"})
+    assert status == 403
+    assert invites_queued(cis, event_id) == []
+    # Its own page's form (Origin null under no-referrer, but same-origin) is sent.
+    status, headers, _ = post_form(cis, link_id, "ann@fans.example", Origin="null",
+                                   **{"Sec-Fetch-Site": "same-origin"})
+    assert status == 303 and headers["location"] == LANDING
+    assert len(invites_queued(cis, event_id)) == 1
+
+
 def test_markup_in_the_event_is_shown_as_text(cis):
     event = cis.create_event(uid="u-xss", organizer=ORG,
                              summary="<script>alert('x')</script> & <img src=x onerror=y>")
