@@ -29,26 +29,6 @@ bool has_time(const CalTime& t) {
     return t.utc != 0 || !t.local.empty();
 }
 
-// TZID → VTIMEZONE text for every zone the calendar's times use.
-class ZoneSet {
-  public:
-    explicit ZoneSet(int year) : year_(year) {}
-    void add(const TimeStyle& s) {
-        if (s.kind == TimeStyle::Iana && !zones_.count(s.tzid)) {
-            if (auto text = vtimezone_for(s.tzid, year_)) zones_[s.tzid] = *text;
-        } else if (s.kind == TimeStyle::Custom && s.custom && !zones_.count(s.tzid)) {
-            zones_[s.tzid] = s.custom->text;
-        }
-    }
-    void append(std::string& out) const {
-        for (const auto& [tzid, text] : zones_) out += text;
-    }
-
-  private:
-    int year_;
-    std::map<std::string, std::string> zones_;
-};
-
 void text_property(std::string& out, std::string_view name, const std::string& value) {
     std::string line(name);
     line += ':';
@@ -66,14 +46,22 @@ struct VeventBody {
 
 }  // namespace
 
-CalendarTemplate::CalendarTemplate(const CalendarInput& in) {
-    const Event& ev = in.event;
-    method_ = in.cancel ? "CANCEL" : "REQUEST";
-    rsvp_ = !in.cancel;
-    const TimeStyle master_style = style_of(ev.fields);
-    ZoneSet zones(epoch_to_civil(ev.fields.start.utc).year);
-    zones.add(master_style);
+void ZoneSet::add(const TimeStyle& s) {
+    if (s.kind == TimeStyle::Iana && !zones_.count(s.tzid)) {
+        if (auto text = vtimezone_for(s.tzid, year_)) zones_[s.tzid] = *text;
+    } else if (s.kind == TimeStyle::Custom && s.custom && !zones_.count(s.tzid)) {
+        zones_[s.tzid] = s.custom->text;
+    }
+}
 
+void ZoneSet::append(std::string& out) const {
+    for (const auto& [tzid, text] : zones_) out += text;
+}
+
+std::vector<std::string> vevent_bodies(const CalendarInput& in, ZoneSet& zones) {
+    const Event& ev = in.event;
+    const TimeStyle master_style = style_of(ev.fields);
+    zones.add(master_style);
     std::string organizer = "ORGANIZER";
     if (!in.organizer_name.empty()) {
         organizer += ";CN=";
@@ -132,9 +120,6 @@ CalendarTemplate::CalendarTemplate(const CalendarInput& in) {
         }
     }
 
-    std::string head = "BEGIN:VCALENDAR\r\n";
-    append_folded(head, "PRODID:" + valid_utf8(in.prodid));
-    head += fmt::format("VERSION:2.0\r\nCALSCALE:GREGORIAN\r\nMETHOD:{}\r\n", method_);
     std::vector<std::string> bodies;
     for (const auto& v : vevents) {
         const TimeStyle style = style_of(v.fields);
@@ -154,6 +139,17 @@ CalendarTemplate::CalendarTemplate(const CalendarInput& in) {
         append_folded(body, organizer);
         bodies.push_back(std::move(body));
     }
+    return bodies;
+}
+
+CalendarTemplate::CalendarTemplate(const CalendarInput& in) {
+    method_ = in.cancel ? "CANCEL" : "REQUEST";
+    rsvp_ = !in.cancel;
+    ZoneSet zones(epoch_to_civil(in.event.fields.start.utc).year);
+    auto bodies = vevent_bodies(in, zones);
+    std::string head = "BEGIN:VCALENDAR\r\n";
+    append_folded(head, "PRODID:" + valid_utf8(in.prodid));
+    head += fmt::format("VERSION:2.0\r\nCALSCALE:GREGORIAN\r\nMETHOD:{}\r\n", method_);
     zones.append(head);
 
     // head BEGIN:VEVENT [UID] body [ATTENDEE] END:VEVENT BEGIN:VEVENT [UID] ... END:VCALENDAR

@@ -13,6 +13,7 @@
 // event is the master alone with STATUS:CANCELLED; a CANCEL of occurrences is one VEVENT
 // with its RECURRENCE-ID for each (RFC 5546 §3.2.5).
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,27 @@ struct CalendarInput {
     std::string organizer_name;  // CN of ORGANIZER; empty: no CN
     std::string rsvp_address;    // mailto: of ORGANIZER
 };
+
+struct TimeStyle;
+
+// TZID → VTIMEZONE text for every zone a calendar's times use, each once, written in TZID
+// order. `year` picks the rules of zones whose rules changed (zone_text.hpp).
+class ZoneSet {
+  public:
+    explicit ZoneSet(int year) : year_(year) {}
+    void add(const TimeStyle& s);
+    void append(std::string& out) const;
+
+  private:
+    int year_;
+    std::map<std::string, std::string> zones_;
+};
+
+// The VEVENTs of one event as every calendar CIS writes them (invitations, feeds): for
+// each VEVENT the lines between its UID and its ATTENDEE (DTSTAMP, SEQUENCE, times,
+// recurrence, texts, STATUS, ORGANIZER), folded and escaped, without BEGIN/END. The
+// caller adds UID (and ATTENDEE) and wraps them. Adds the zones they use to `zones`.
+std::vector<std::string> vevent_bodies(const CalendarInput& in, ZoneSet& zones);
 
 class CalendarTemplate {
   public:

@@ -1,0 +1,104 @@
+#include "services/landing_urls.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace cis::services {
+
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::optional<std::string> fail(std::string* error, std::string why) {
+    if (error) *error = std::move(why);
+    return std::nullopt;
+}
+
+bool host_char(unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '.' || c == '[' || c == ']' || c == ':' || c >= 0x80;
+}
+
+// "https://host[:port]" and the rest ("/path?query"), both normalised.
+struct Split {
+    std::string origin, rest;
+};
+
+std::optional<Split> split(std::string_view url) {
+    auto n = normalise_landing_url(url, nullptr);
+    if (!n) return std::nullopt;
+    const auto slash = n->find('/', n->find("://") + 3);
+    return Split{n->substr(0, slash), n->substr(slash)};
+}
+
+}  // namespace
+
+std::optional<std::string> normalise_landing_url(std::string_view url, std::string* error) {
+    if (url.empty()) return fail(error, "the URL is empty");
+    if (url.size() > 2000) return fail(error, "the URL is longer than 2 000 characters");
+    for (unsigned char c : url)
+        if (c <= 0x20 || c == 0x7f || c == '\\' || c == '"' || c == '<' || c == '>')
+            return fail(error,
+                        "the URL holds a space, a control character, a backslash, a "
+                        "quote or an angle bracket (percent-encode them)");
+    const auto colon = url.find("://");
+    if (colon == std::string_view::npos) return fail(error, "the URL must start with https://");
+    const std::string scheme = lower(url.substr(0, colon));
+    if (scheme != "https" && scheme != "http")
+        return fail(error, "only http and https URLs are allowed, not " + scheme);
+    std::string_view rest = url.substr(colon + 3);
+    if (const auto hash = rest.find('#'); hash != std::string_view::npos)
+        rest = rest.substr(0, hash);
+    const auto end = rest.find_first_of("/?");
+    std::string_view authority = rest.substr(0, end);
+    std::string path(end == std::string_view::npos ? std::string_view() : rest.substr(end));
+    if (authority.find('@') != std::string_view::npos)
+        return fail(error, "the URL must not carry a user name or password");
+    if (authority.empty()) return fail(error, "the URL has no host");
+    std::string host = lower(authority);
+    for (unsigned char c : host)
+        if (!host_char(c)) return fail(error, "the URL's host is not valid");
+    // The port, if any, follows the last colon outside an IPv6 literal's brackets.
+    const auto bracket = host.rfind(']');
+    if (bracket == std::string::npos && std::count(host.begin(), host.end(), ':') > 1)
+        return fail(error, "an IPv6 host must be in brackets");
+    const auto port_colon = host.rfind(':');
+    if (port_colon != std::string::npos && (bracket == std::string::npos || port_colon > bracket)) {
+        const std::string port = host.substr(port_colon + 1);
+        if (port.empty() || port.size() > 5 ||
+            !std::all_of(port.begin(), port.end(),
+                         [](unsigned char c) { return std::isdigit(c); }) ||
+            std::stoi(port) == 0 || std::stoi(port) > 65535)
+            return fail(error, "the URL's port is not a number from 1 to 65535");
+        if ((scheme == "https" && port == "443") || (scheme == "http" && port == "80"))
+            host.resize(port_colon);
+    }
+    if (host.empty() || host.front() == ':' || host.front() == '.')
+        return fail(error, "the URL has no host");
+    if (path.empty() || path.front() == '?')
+        path = "/" + path;  // not insert(0, …): GCC 12 -Wrestrict
+    return scheme + "://" + host + path;
+}
+
+bool landing_url_allowed(const std::vector<std::string>& allow_list, std::string_view url) {
+    const auto candidate = split(url);
+    if (!candidate) return false;
+    for (const auto& entry : allow_list) {
+        const auto allowed = split(entry);
+        if (!allowed || allowed->origin != candidate->origin) continue;
+        const std::string& prefix = allowed->rest;
+        const std::string& path = candidate->rest;
+        if (path == prefix) return true;
+        if (!path.starts_with(prefix)) continue;
+        // Under the entry: the entry ends a segment, or the candidate goes on with one.
+        const char next = path[prefix.size()];
+        if (prefix.back() == '/' || next == '/' || next == '?') return true;
+    }
+    return false;
+}
+
+}  // namespace cis::services
