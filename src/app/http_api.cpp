@@ -182,6 +182,10 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
     add_bulk_routes(router, ctx);
     add_display_routes(router, ctx);
     add_statistics_routes(router, ctx);
+    add_public_page_routes(router, ctx);
+    add_feed_routes(router, ctx);
+    add_page_admin_routes(router, ctx);
+    add_cta_routes(router, ctx);
 }
 
 }  // namespace cis::app

@@ -47,6 +47,8 @@ struct ApiContext {
     std::string public_url = {};
     PageLimits pages = {};
     std::shared_ptr<services::RateLimiter> ip_limiter = {}, recipient_limiter = {};
+    // [mailboxes] rsvp: feeds name rsvp@domain as ORGANIZER, as the invitations do.
+    std::string rsvp_mailbox = "rsvp";
 };
 
 // The largest bulk list POST /event/{id}/invites takes (services::kMaxBulkList); the HTTP
@@ -98,5 +100,18 @@ void add_display_routes(http::Router& router, ApiContext& ctx);
 // GET /system/statistics, /organizer/{email}/statistics, /event/{id}/statistics
 // (http_statistics.cpp).
 void add_statistics_routes(http::Router& router, ApiContext& ctx);
+// The public pages (issue 6): GET /p/{id}, POST /p/{id}/send, no key
+// (http_public_pages.cpp).
+void add_public_page_routes(http::Router& router, ApiContext& ctx);
+// Calendar feeds and downloads (http_feeds.cpp): GET /p/{id}/feed.ics,
+// /p/{id}/ics/{event_id}, /feed/{token}/calendar.ics (no key) and /organizer/{email}/feed.
+void add_feed_routes(http::Router& router, ApiContext& ctx);
+
+// Page configurations (http_pages_admin.cpp): POST and GET /pages, GET, PATCH and DELETE
+// /pages/{id}.
+void add_page_admin_routes(http::Router& router, ApiContext& ctx);
+// CTA links (http_cta.cpp): POST and GET /event/{id}/cta-links (API); GET and POST /c/{id}
+// (public, no key).
+void add_cta_routes(http::Router& router, ApiContext& ctx);
 
 }  // namespace cis::app

@@ -19,6 +19,7 @@
 #include "core/time.hpp"
 #include "services/api_keys.hpp"
 #include "services/json_views.hpp"
+#include "services/landing_urls.hpp"
 #include "services/organizers.hpp"
 
 namespace cis::app {
@@ -63,6 +64,7 @@ nlohmann::json organizer_view(const ApiContext& ctx, const store::Organizer& o, 
     keys.include_revoked = false;
     keys.limit = 100000;
     j["active_keys"] = tx.list_api_keys_page(keys).size();
+    j["landing_urls"] = tx.landing_urls(o.email);  // where CTA links and pages may send visitors
     if (show_secret && !o.secret.empty())
         j["secret_address"] = fmt::format("{}+{}@{}", ctx.create_mailbox, o.secret, ctx.domain);
     return j;
@@ -75,6 +77,7 @@ struct OrganizerEdit {
     std::optional<std::string> name, trust, secret;
     std::optional<std::int64_t> event_limit;
     std::optional<std::optional<bool>> approval;  // outer: given; inner: null = inherit
+    std::optional<std::vector<std::string>> landing_urls;  // normalised; replaces the list
 
     // The record with the changes, or the reason it would be invalid (services rule).
     std::string apply(store::Organizer& o) const {
@@ -87,6 +90,36 @@ struct OrganizerEdit {
     // Whether the answer shows the secret address: only to the call that set it.
     bool shows_secret() const { return secret && !secret->empty(); }
 };
+
+// The landing URL allow-list of a body (issue 6): URL prefixes CTA links and pages may send
+// visitors to, normalised so they compare with what links carry; nullopt after a 422 that
+// names the bad entry.
+constexpr std::size_t kMaxLandingUrls = 50;
+
+std::optional<std::vector<std::string>> read_landing_urls(const nlohmann::json& value,
+                                                          const Respond& respond) {
+    if (!value.is_array() || value.size() > kMaxLandingUrls) {
+        respond(json_error(422, "invalid_landing_urls",
+                           fmt::format("\"landing_urls\" is an array of at most {} http(s) URL "
+                                       "prefixes, e.g. [\"https://club.example/fans/\"]",
+                                       kMaxLandingUrls)));
+        return std::nullopt;
+    }
+    std::vector<std::string> urls;
+    for (const auto& entry : value) {
+        std::string why = "it is not a string";
+        const auto normal = entry.is_string()
+                                ? services::normalise_landing_url(entry.get<std::string>(), &why)
+                                : std::nullopt;
+        if (!normal) {
+            respond(json_error(422, "invalid_landing_url",
+                               fmt::format("\"landing_urls\" entry {}: {}", entry.dump(), why)));
+            return std::nullopt;
+        }
+        urls.push_back(*normal);
+    }
+    return urls;
+}
 
 std::optional<OrganizerEdit> read_edit(const nlohmann::json& body, const store::ApiKey& key,
                                        bool creating, const Respond& respond) {
@@ -133,10 +166,14 @@ std::optional<OrganizerEdit> read_edit(const nlohmann::json& body, const store::
                 return fail(422, "invalid_approval",
                             "\"approval\" must be true, false or null (inherit)");
             e.approval = value.is_null() ? std::optional<bool>() : value.get<bool>();
+        } else if (name == "landing_urls") {
+            auto urls = read_landing_urls(value, respond);
+            if (!urls) return std::nullopt;
+            e.landing_urls = std::move(*urls);
         } else {
             return fail(422, "unknown_field",
                         fmt::format("unknown field \"{}\"; an organizer has name, trust, secret, "
-                                    "rotate_secret, event_limit and approval",
+                                    "rotate_secret, event_limit, approval and landing_urls",
                                     name));
         }
     }
@@ -150,6 +187,7 @@ http::Response store_edit(const ApiContext& ctx, store::Tx& tx, store::Organizer
         return json_error(422, "invalid_organizer", problem);
     tx.put_organizer(o);
     if (e.approval) tx.set_organizer_approval(o.email, *e.approval);
+    if (e.landing_urls) tx.set_landing_urls(o.email, *e.landing_urls, std::time(nullptr));
     return json_response(status, organizer_view(ctx, o, tx, e.shows_secret()));
 }
 

@@ -11,7 +11,8 @@
 // edited ones are VEVENTs with RECURRENCE-ID and the master's SEQUENCE (Outlook applies
 // an override only when its SEQUENCE is not below the master's). A CANCEL of the whole
 // event is the master alone with STATUS:CANCELLED; a CANCEL of occurrences is one VEVENT
-// with its RECURRENCE-ID for each (RFC 5546 §3.2.5).
+// with its RECURRENCE-ID for each (RFC 5546 §3.2.5). Feeds (imip/feed) write the same
+// VEVENTs through vevent_bodies(), with one UID per event and no ATTENDEE.
 #include <cstdint>
 #include <map>
 #include <string>

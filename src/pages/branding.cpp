@@ -31,8 +31,8 @@ std::string css_url(std::string_view url) {
     std::string out;
     out.reserve(url.size() + 8);
     for (unsigned char c : url) {
-        const bool plain = c > 0x20 && c < 0x7f && c != '"' && c != '\'' && c != '\\' &&
-                           c != '(' && c != ')' && c != '<' && c != '>';
+        const bool plain = c > 0x20 && c < 0x7f && c != '"' && c != '\'' && c != '\\' && c != '(' &&
+                           c != ')' && c != '<' && c != '>';
         if (plain) {
             out += static_cast<char>(c);
         } else {

@@ -15,9 +15,9 @@ namespace {
 using imip::html_escape;
 
 constexpr std::size_t kDescriptionShown = 280;  // bytes; a schedule row is not the invitation
-constexpr const char* kMonthNames[] = {"January", "February", "March",     "April",
-                                       "May",     "June",     "July",      "August",
-                                       "September", "October", "November", "December"};
+constexpr const char* kMonthNames[] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
 
 void append_escaped(std::string& out, std::string_view text) {
     out += html_escape(text);
@@ -42,9 +42,10 @@ void filter_controls(std::string& out, const PageView& v, const std::vector<std:
     const Filters& f = v.filters;
     out += "<form id=\"filter-form\" class=\"filters\" method=\"get\" action=\"/p/";
     append_escaped(out, v.id);
-    out += "\" role=\"search\">\n<fieldset>\n<legend>Find events</legend>\n"
-           "<div class=\"field\"><label for=\"filter-month\">Month</label>\n"
-           "<select id=\"filter-month\" name=\"month\">\n<option value=\"\">All months</option>\n";
+    out +=
+        "\" role=\"search\">\n<fieldset>\n<legend>Find events</legend>\n"
+        "<div class=\"field\"><label for=\"filter-month\">Month</label>\n"
+        "<select id=\"filter-month\" name=\"month\">\n<option value=\"\">All months</option>\n";
     for (const auto& m : months) {
         out += "<option value=\"";
         out += m;  // "YYYY-MM" built from digits
@@ -52,18 +53,22 @@ void filter_controls(std::string& out, const PageView& v, const std::vector<std:
         out += month_label(m);
         out += "</option>\n";
     }
-    out += "</select></div>\n<div class=\"field\"><label for=\"filter-from\">From</label>\n"
-           "<input id=\"filter-from\" name=\"from\" type=\"date\" value=\"";
+    out +=
+        "</select></div>\n<div class=\"field\"><label for=\"filter-from\">From</label>\n"
+        "<input id=\"filter-from\" name=\"from\" type=\"date\" value=\"";
     out += f.from;  // checked YYYY-MM-DD
-    out += "\"></div>\n<div class=\"field\"><label for=\"filter-to\">To</label>\n"
-           "<input id=\"filter-to\" name=\"to\" type=\"date\" value=\"";
+    out +=
+        "\"></div>\n<div class=\"field\"><label for=\"filter-to\">To</label>\n"
+        "<input id=\"filter-to\" name=\"to\" type=\"date\" value=\"";
     out += f.to;
-    out += "\"></div>\n<div class=\"field field-q\"><label for=\"filter-q\">Search</label>\n"
-           "<input id=\"filter-q\" name=\"q\" type=\"search\" placeholder=\"Team, venue, …\" "
-           "value=\"";
+    out +=
+        "\"></div>\n<div class=\"field field-q\"><label for=\"filter-q\">Search</label>\n"
+        "<input id=\"filter-q\" name=\"q\" type=\"search\" placeholder=\"Team, venue, …\" "
+        "value=\"";
     append_escaped(out, f.q);
-    out += "\"></div>\n<div class=\"filter-actions\"><button type=\"submit\" "
-           "id=\"filter-apply\">Filter</button>\n<a href=\"/p/";
+    out +=
+        "\"></div>\n<div class=\"filter-actions\"><button type=\"submit\" "
+        "id=\"filter-apply\">Filter</button>\n<a href=\"/p/";
     append_escaped(out, v.id);
     out += "\" id=\"filter-clear\">Show all</a></div>\n</fieldset>\n</form>\n";
     if (!f.ignored.empty()) {
@@ -121,11 +126,13 @@ void event_row(std::string& out, const PageView& v, const Event& e, const EventW
         if (cut) out += "…";
         out += "</p>\n";
     }
-    out += "<p class=\"add\">Add to <a class=\"add-google\" rel=\"noopener\" target=\"_blank\" "
-           "href=\"";
+    out +=
+        "<p class=\"add\">Add to <a class=\"add-google\" rel=\"noopener\" target=\"_blank\" "
+        "href=\"";
     append_escaped(out, imip::google_calendar_url(e));
-    out += "\">Google Calendar</a> · <a class=\"add-outlook\" rel=\"noopener\" target=\"_blank\" "
-           "href=\"";
+    out +=
+        "\">Google Calendar</a> · <a class=\"add-outlook\" rel=\"noopener\" target=\"_blank\" "
+        "href=\"";
     append_escaped(out, imip::outlook_calendar_url(e));
     out += "\">Outlook.com</a> · <a class=\"download-ics\" download href=\"/p/";
     append_escaped(out, v.id);
@@ -164,7 +171,10 @@ Rendered render_event_page(const PageView& v) {
                                                  : std::string_view("Upcoming events");
     Branding b = v.branding;
     if (b.title.empty()) b.title = std::string(fallback.empty() ? "Event" : fallback);
-    open_page(out, b, v.assets, b.title, "", "kind-" + std::string(landing ? "landing" : schedule ? "schedule" : "upcoming"));
+    open_page(out, b, v.assets, b.title, "",
+              "kind-" + std::string(landing    ? "landing"
+                                    : schedule ? "schedule"
+                                               : "upcoming"));
     if (schedule) filter_controls(out, v, months);
 
     const std::string q_lower = ascii_lower(v.filters.q);
@@ -199,12 +209,14 @@ Rendered render_event_page(const PageView& v) {
     if (!events.empty()) {
         out += "<fieldset class=\"send-box\">\n<legend>Get ";
         out += landing ? "the invitation" : "invitations";
-        out += "</legend>\n<label for=\"email\">Your email address</label>\n"
-               "<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" "
-               "required maxlength=\"254\">\n<button id=\"send\" type=\"submit\">";
+        out +=
+            "</legend>\n<label for=\"email\">Your email address</label>\n"
+            "<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" "
+            "required maxlength=\"254\">\n<button id=\"send\" type=\"submit\">";
         out += landing ? "Send me the invitation" : "Send me the invitations";
-        out += "</button>\n<p class=\"note\">One calendar invitation per event, to this address "
-               "only.</p>\n</fieldset>\n";
+        out +=
+            "</button>\n<p class=\"note\">One calendar invitation per event, to this address "
+            "only.</p>\n</fieldset>\n";
     }
     out += "</form>\n";
     if (!landing && !v.feed_url.empty()) {

@@ -17,8 +17,8 @@ struct PageView {
     std::string kind;  // landing / upcoming / schedule
     Branding branding;
     Assets assets;
-    std::string feed_url, webcal_url;  // upcoming/schedule: the page's feed
-    Filters filters;                   // schedule: the visitor's (already checked)
+    std::string feed_url, webcal_url;            // upcoming/schedule: the page's feed
+    Filters filters;                             // schedule: the visitor's (already checked)
     const std::vector<Event>* events = nullptr;  // the page's events, in start order
 };
 

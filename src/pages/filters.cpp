@@ -32,10 +32,9 @@ std::string first(const std::multimap<std::string, std::string>& q, const std::s
 
 bool contains_lower(std::string_view haystack, std::string_view needle_lower) {
     if (needle_lower.size() > haystack.size()) return false;
-    const auto it = std::search(haystack.begin(), haystack.end(), needle_lower.begin(),
-                                needle_lower.end(), [](char a, char b) {
-                                    return std::tolower(static_cast<unsigned char>(a)) == b;
-                                });
+    const auto it = std::search(
+        haystack.begin(), haystack.end(), needle_lower.begin(), needle_lower.end(),
+        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
     return it != haystack.end();
 }
 

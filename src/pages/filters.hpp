@@ -13,10 +13,10 @@
 namespace cis::pages {
 
 struct Filters {
-    std::string month;  // "YYYY-MM" or ""
-    std::string from;   // "YYYY-MM-DD" or ""
-    std::string to;     // "YYYY-MM-DD" or "" (inclusive)
-    std::string q;      // any text, matched without regard to ASCII case; "" = any
+    std::string month;                 // "YYYY-MM" or ""
+    std::string from;                  // "YYYY-MM-DD" or ""
+    std::string to;                    // "YYYY-MM-DD" or "" (inclusive)
+    std::string q;                     // any text, matched without regard to ASCII case; "" = any
     std::vector<std::string> ignored;  // names of parameters dropped as malformed
     bool any() const { return !month.empty() || !from.empty() || !to.empty() || !q.empty(); }
 };

@@ -14,9 +14,10 @@ std::string_view title_or(const Branding& b, std::string_view fallback) {
 
 void open_page(std::string& out, const Branding& b, const Assets& a, std::string_view page_title,
                std::string_view main_attributes, std::string_view body_class) {
-    out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-           "<meta name=\"robots\" content=\"noindex\">\n<title>";
+    out +=
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<meta name=\"robots\" content=\"noindex\">\n<title>";
     out += html_escape(page_title);
     out += "</title>\n<link rel=\"stylesheet\" href=\"";
     out += html_escape(a.css);
@@ -52,7 +53,8 @@ void close_page(std::string& out) {
 
 std::string origin_of(std::string_view url) {
     std::string lower;
-    for (char c : url.substr(0, 8)) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : url.substr(0, 8))
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::size_t scheme_end;
     if (lower.starts_with("https://"))
         scheme_end = 8;

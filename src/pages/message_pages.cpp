@@ -12,11 +12,16 @@ using imip::html_escape;
 
 const char* outcome_class(Outcome o) {
     switch (o) {
-        case Outcome::Sent: return "sent";
-        case Outcome::AlreadyInvited: return "already-invited";
-        case Outcome::Cancelled: return "cancelled";
-        case Outcome::Over: return "over";
-        case Outcome::NotSent: return "not-sent";
+        case Outcome::Sent:
+            return "sent";
+        case Outcome::AlreadyInvited:
+            return "already-invited";
+        case Outcome::Cancelled:
+            return "cancelled";
+        case Outcome::Over:
+            return "over";
+        case Outcome::NotSent:
+            return "not-sent";
     }
     return "not-sent";
 }
@@ -25,11 +30,16 @@ const char* outcome_class(Outcome o) {
 // and whether someone unsubscribed is theirs to know.
 const char* outcome_text(Outcome o) {
     switch (o) {
-        case Outcome::Sent: return "invitation sent";
-        case Outcome::AlreadyInvited: return "already invited — nothing sent again";
-        case Outcome::Cancelled: return "not available: the event is cancelled";
-        case Outcome::Over: return "not available: the event is over";
-        case Outcome::NotSent: return "not sent to this address";
+        case Outcome::Sent:
+            return "invitation sent";
+        case Outcome::AlreadyInvited:
+            return "already invited — nothing sent again";
+        case Outcome::Cancelled:
+            return "not available: the event is cancelled";
+        case Outcome::Over:
+            return "not available: the event is over";
+        case Outcome::NotSent:
+            return "not sent to this address";
     }
     return "not sent";
 }
@@ -91,8 +101,9 @@ Rendered render_result(const Branding& b, const Assets& a, std::string_view emai
     }
     out += "</ul>\n";
     if (sent > 0)
-        out += "<p class=\"note\">Open the invitation in your mail and accept it to add the event "
-               "to your calendar.</p>\n";
+        out +=
+            "<p class=\"note\">Open the invitation in your mail and accept it to add the event "
+            "to your calendar.</p>\n";
     back_link(out, back);
     close_page(out);
     return r;

@@ -19,10 +19,6 @@ std::optional<std::string> fail(std::string* error, std::string why) {
     return std::nullopt;
 }
 
-bool host_char(unsigned char c) {
-    return std::isalnum(c) || c == '-' || c == '.' || c == '[' || c == ']' || c == ':' || c >= 0x80;
-}
-
 // "https://host[:port]" and the rest ("/path?query"), both normalised.
 struct Split {
     std::string origin, rest;
@@ -60,25 +56,43 @@ std::optional<std::string> normalise_landing_url(std::string_view url, std::stri
         return fail(error, "the URL must not carry a user name or password");
     if (authority.empty()) return fail(error, "the URL has no host");
     std::string host = lower(authority);
-    for (unsigned char c : host)
-        if (!host_char(c)) return fail(error, "the URL's host is not valid");
-    // The port, if any, follows the last colon outside an IPv6 literal's brackets.
-    const auto bracket = host.rfind(']');
-    if (bracket == std::string::npos && std::count(host.begin(), host.end(), ':') > 1)
-        return fail(error, "an IPv6 host must be in brackets");
-    const auto port_colon = host.rfind(':');
-    if (port_colon != std::string::npos && (bracket == std::string::npos || port_colon > bracket)) {
-        const std::string port = host.substr(port_colon + 1);
-        if (port.empty() || port.size() > 5 ||
-            !std::all_of(port.begin(), port.end(),
-                         [](unsigned char c) { return std::isdigit(c); }) ||
-            std::stoi(port) == 0 || std::stoi(port) > 65535)
-            return fail(error, "the URL's port is not a number from 1 to 65535");
-        if ((scheme == "https" && port == "443") || (scheme == "http" && port == "80"))
-            host.resize(port_colon);
+    std::optional<std::string> port;  // as written, when there is a colon
+    if (host.front() == '[') {        // an IPv6 literal: [hex:...]
+        const auto close = host.find(']');
+        if (close == std::string::npos || close < 3)
+            return fail(error, "the URL's host is not valid");
+        for (std::size_t i = 1; i < close; ++i)
+            if (!std::isxdigit(static_cast<unsigned char>(host[i])) && host[i] != ':' &&
+                host[i] != '.')
+                return fail(error, "the URL's host is not valid");
+        if (close + 1 < host.size()) {
+            if (host[close + 1] != ':') return fail(error, "the URL's host is not valid");
+            port = host.substr(close + 2);
+        }
+        host.resize(close + 1);
+    } else {
+        const auto colon = host.find(':');
+        if (colon != std::string::npos) {
+            if (host.find(':', colon + 1) != std::string::npos)
+                return fail(error, "an IPv6 host must be in brackets");
+            port = host.substr(colon + 1);
+            host.resize(colon);
+        }
+        for (unsigned char c : host)
+            if (!std::isalnum(c) && c != '-' && c != '.' && c < 0x80)
+                return fail(error, "the URL's host is not valid");
+        if (host.empty() || host.front() == '.') return fail(error, "the URL has no host");
     }
-    if (host.empty() || host.front() == ':' || host.front() == '.')
-        return fail(error, "the URL has no host");
+    if (port) {
+        if (port->empty() || port->size() > 5 ||
+            !std::all_of(port->begin(), port->end(),
+                         [](unsigned char c) { return std::isdigit(c); }) ||
+            std::stoi(*port) == 0 || std::stoi(*port) > 65535)
+            return fail(error, "the URL's port is not a number from 1 to 65535");
+        const bool default_port = (scheme == "https" && std::stoi(*port) == 443) ||
+                                  (scheme == "http" && std::stoi(*port) == 80);
+        if (!default_port) host += ":" + std::to_string(std::stoi(*port));
+    }
     if (path.empty() || path.front() == '?')
         path = "/" + path;  // not insert(0, …): GCC 12 -Wrestrict
     return scheme + "://" + host + path;

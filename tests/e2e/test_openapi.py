@@ -156,6 +156,22 @@ def organizer_update(sequence):
     return step
 
 
+def make_feed_page(cis, world):
+    """An upcoming page of org@example.org, made in the database (POST /pages is issue 6's
+    other branch); and the organizer feed's token once GET /organizer/{email}/feed made it."""
+    import sqlite3
+    import time
+    with sqlite3.connect(f"{cis.data_dir}/cis.sqlite3", timeout=10) as db:
+        db.execute("INSERT INTO pages (id, organizer, kind, created_at, updated_at) "
+                   "VALUES ('feedpage', 'org@example.org', 'upcoming', ?, ?)",
+                   (int(time.time()), int(time.time())))
+    world["page"] = "feedpage"
+
+
+def feed_token(cis, world):
+    world["feed_token"] = re.search(r"/feed/([^/]+)/calendar\.ics$", world["feed"]["url"]).group(1)
+
+
 def wait_for_job(cis, world):
     """Polls the bulk job until it ends (bounded by wait_for), so its result can be read."""
     path = f"/jobs/{world['job']['id']}"
@@ -340,6 +356,18 @@ CALLS = [
     ("GET", "/jobs/{job[id]}/skipped?limit=1", "org", None, 200),
     ("GET", "/jobs/{job[id]}/skipped?after=0", "org", None, 400),
     ("GET", "/jobs/999999/skipped", "org", None, 404),
+    # calendar feeds and downloads
+    make_feed_page,
+    ("GET", "/p/{page}/feed.ics", None, None, 200),
+    ("GET", "/p/no-such-page/feed.ics", None, None, 404),
+    ("GET", "/p/{page}/ics/{event}", None, None, 200),
+    ("GET", "/p/{page}/ics/no-such-event", None, None, 404),
+    ("GET", "/organizer/org@example.org/feed", "org", None, 200, "feed"),
+    ("GET", "/organizer/org@example.org/feed", "other_org", None, 403),
+    ("GET", "/organizer/org@example.org/feed", None, None, 401),
+    feed_token,
+    ("GET", "/feed/{feed_token}/calendar.ics", None, None, 200),
+    ("GET", "/feed/no-such-token/calendar.ics", None, None, 404),
 ]
 
 

@@ -1,0 +1,223 @@
+// Calendar feeds and downloads (SPEC §5, issue 6): what a visitor subscribes to with
+// webcal:// or downloads instead of receiving an invitation.
+//
+//   GET /p/{id}/feed.ics              the events of a public page (no key)
+//   GET /p/{id}/ics/{event_id}        one event of that page as a download (no key)
+//   GET /feed/{token}/calendar.ics    an organizer's whole feed; the token is the secret
+//   GET /organizer/{email}/feed       (API key) the organizer's feed URLs; makes the token
+//
+// Feeds carry cancelled events until they would have ended, with STATUS:CANCELLED and
+// their higher SEQUENCE, so a subscribed calendar drops them. Calendar apps poll: the
+// ETag (a hash of the body, whose bytes depend only on the events) lets them get a 304.
+// A GET changes nothing, except that the API call makes the organizer's token once.
+#include <fmt/format.h>
+
+#include <ctime>
+
+#include "app/api_support.hpp"
+#include "app/http_api.hpp"
+#include "core/address.hpp"
+#include "imip/feed.hpp"
+#include "services/ids.hpp"
+#include "services/page_events.hpp"
+
+namespace cis::app {
+
+namespace {
+
+using namespace api;
+
+// 192 random bits: the only secret guarding an organizer's whole calendar.
+constexpr std::size_t kFeedTokenBytes = 24;
+
+// The feed as read in one transaction; `found` false: no such page, event or token.
+struct Feed {
+    bool found = false;
+    imip::FeedInput input;
+    std::vector<Event> events;
+};
+
+imip::FeedInput feed_input(const ApiContext& ctx, store::Tx& tx, const std::string& organizer,
+                           const std::string& title) {
+    imip::FeedInput in;
+    in.domain = ctx.domain;
+    in.rsvp_address = ctx.rsvp_mailbox + "@" + ctx.domain;
+    if (auto o = tx.find_organizer(organizer)) in.organizer_name = o->name;
+    in.name = !title.empty() ? title : !in.organizer_name.empty() ? in.organizer_name : organizer;
+    return in;
+}
+
+// Does the client already hold this version? If-None-Match may list several tags, or *.
+bool client_has(const Request& req, const std::string& etag) {
+    const std::string header = req.header("If-None-Match");
+    std::size_t start = 0;
+    while (start < header.size()) {
+        auto end = header.find(',', start);
+        if (end == std::string::npos) end = header.size();
+        std::string_view tag(header.data() + start, end - start);
+        while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+        while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+        if (tag.starts_with("W/")) tag.remove_prefix(2);  // weak comparison (RFC 9110 §13.1.2)
+        if (tag == "*" || tag == etag) return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+// "Cup final: Ajax – PSV" → "Cup-final-Ajax-PSV.ics": a file name every system and every
+// Content-Disposition parser takes as it is.
+std::string file_name(const std::string& summary) {
+    std::string name;
+    for (char c : summary) {
+        const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '_' || c == '.';
+        if (safe)
+            name += c;
+        else if (!name.empty() && name.back() != '-')
+            name += '-';
+        if (name.size() >= 60) break;
+    }
+    while (!name.empty() && (name.back() == '-' || name.back() == '.')) name.pop_back();
+    while (!name.empty() && name.front() == '.') name.erase(0, 1);  // no hidden file
+    return (name.empty() ? std::string("event") : name) + ".ics";
+}
+
+// The calendar answer (or 304), or the error when the feed was not found / not readable.
+void answer(const Request& req, const Respond& respond, const Feed& feed,
+            std::string_view not_found_code, std::string_view not_found_message,
+            std::string disposition = {}) {
+    if (!feed.found) return respond(http::json_error(404, not_found_code, not_found_message));
+    http::Response r;
+    r.body = imip::render_feed(feed.input, feed.events);
+    const std::string etag = "\"" + services::sha256_hex(r.body).substr(0, 32) + "\"";
+    r.headers.emplace_back("ETag", etag);
+    // Subscribers poll every hour or so; five minutes of caching costs them little.
+    r.headers.emplace_back("Cache-Control", "max-age=300");
+    if (client_has(req, etag)) {
+        r.status = 304;
+        r.body.clear();
+        r.content_type.clear();
+        return respond(std::move(r));
+    }
+    r.content_type = "text/calendar; charset=utf-8";
+    if (!disposition.empty()) r.headers.emplace_back("Content-Disposition", std::move(disposition));
+    respond(std::move(r));
+}
+
+// Runs `read` in a read transaction; a busy or failing database answers 503.
+template <typename Read>
+bool read_feed(ApiContext& ctx, const Respond& respond, Read read) {
+    try {
+        ctx.store.read([&](store::Tx& tx) { read(tx); });
+        return true;
+    } catch (const std::exception&) {
+        respond(http::json_error(503, "unavailable", "the feed could not be read just now"));
+        return false;
+    }
+}
+
+void page_feed(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
+    Feed feed;
+    const auto now = static_cast<std::int64_t>(std::time(nullptr));
+    if (!read_feed(ctx, respond, [&](store::Tx& tx) {
+            const auto page = tx.find_page(p.at("id"));
+            if (!page) return;
+            feed.found = true;
+            feed.input = feed_input(ctx, tx, page->organizer, page->title);
+            feed.events = services::page_events(tx, *page, now, /*with_cancelled=*/true);
+        }))
+        return;
+    answer(req, respond, feed, "page_not_found", "no page has this address");
+}
+
+void event_download(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
+    Feed feed;
+    const std::string& event_id = p.at("event_id");
+    const auto now = static_cast<std::int64_t>(std::time(nullptr));
+    if (!read_feed(ctx, respond, [&](store::Tx& tx) {
+            const auto page = tx.find_page(p.at("id"));
+            if (!page) return;
+            // Only what the page shows: its rule decides, not the caller's event id.
+            bool shown = false;
+            for (const auto& e : services::page_events(tx, *page, now))
+                if (e.id == event_id) shown = true;
+            if (!shown) return;
+            auto event = tx.find_event_by_id(event_id);  // with its moved instances
+            if (!event) return;
+            feed.found = true;
+            feed.input = feed_input(ctx, tx, page->organizer, event->fields.summary);
+            feed.events.push_back(std::move(*event));
+        }))
+        return;
+    const std::string name = feed.found ? file_name(feed.events[0].fields.summary) : "";
+    answer(req, respond, feed, "event_not_found", "this page shows no such event",
+           fmt::format("attachment; filename=\"{}\"", name));
+}
+
+void organizer_feed(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
+    Feed feed;
+    const auto now = static_cast<std::int64_t>(std::time(nullptr));
+    if (!read_feed(ctx, respond, [&](store::Tx& tx) {
+            const auto organizer = tx.organizer_of_feed_token(p.at("token"));
+            if (!organizer) return;
+            feed.found = true;
+            feed.input = feed_input(ctx, tx, *organizer, "");
+            store::UpcomingFilter f;
+            f.organizer = *organizer;
+            f.now = now;
+            f.with_cancelled = true;
+            f.with_occurrences = true;
+            f.limit = services::kMaxPageEvents;
+            feed.events = tx.upcoming_events(f);
+        }))
+        return;
+    answer(req, respond, feed, "feed_not_found", "no feed has this address");
+}
+
+// "https://cis.example.org/x" → "webcal://cis.example.org/x".
+std::string webcal(const std::string& url) {
+    const auto colon = url.find("://");
+    return colon == std::string::npos ? url : "webcal" + url.substr(colon);
+}
+
+http::Response feed_urls(const ApiContext& ctx, const std::string& token) {
+    const std::string url = fmt::format("{}/feed/{}/calendar.ics", ctx.public_url, token);
+    return http::json_response(200, {{"url", url}, {"webcal_url", webcal(url)}});
+}
+
+void feed_of_organizer(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
+    auto key = caller(ctx, req, respond);
+    if (!key) return;
+    const std::string email = normalize_address(p.at("email"));
+    if (email.empty())
+        return respond(
+            http::json_error(422, "invalid_email", "the path must name an organizer's address"));
+    if (!covers(*key, email, respond)) return;
+    std::string token;
+    ctx.store.read([&](store::Tx& tx) { token = tx.organizer_feed_token(email); });
+    if (!token.empty()) return respond(feed_urls(ctx, token));
+    // First call: make the token in a write transaction; a concurrent first call may
+    // have made one meanwhile, and then both answer that one.
+    commit_then_respond(
+        ctx,
+        [&ctx, email](store::Tx& tx) {
+            std::string t = tx.organizer_feed_token(email);
+            if (t.empty()) {
+                t = services::random_token(kFeedTokenBytes);
+                tx.set_organizer_feed_token(email, t, std::time(nullptr));
+            }
+            return feed_urls(ctx, t);
+        },
+        std::move(respond));
+}
+
+}  // namespace
+
+void add_feed_routes(http::Router& router, ApiContext& ctx) {
+    router.add("GET", "/p/{id}/feed.ics", bind(ctx, page_feed));
+    router.add("GET", "/p/{id}/ics/{event_id}", bind(ctx, event_download));
+    router.add("GET", "/feed/{token}/calendar.ics", bind(ctx, organizer_feed));
+    router.add("GET", "/organizer/{email}/feed", bind(ctx, feed_of_organizer));
+}
+
+}  // namespace cis::app
