@@ -281,7 +281,7 @@ def test_markup_in_events_and_queries_shows_as_text(start):
     event = cis.create_event(uid="u-xss", organizer=org, summary=SUMMARY, extra=f"DESCRIPTION:{DESCRIPTION}")
     stored = cis.event(event["id"])
     assert stored["summary"] == SUMMARY
-    landing_page = create_page(cis, kind="landing", event_id=event["id"], title=TITLE)
+    landing_page = create_page(cis, kind="landing", organizer=org, event_id=event["id"], title=TITLE)
     upcoming = create_page(cis, kind="upcoming", organizer=org, title=TITLE)
     schedule = create_page(cis, kind="schedule", organizer=org)
     query = urllib.parse.quote('<script>alert("q")</script>"><img src=x onerror=alert(3)>')
@@ -328,14 +328,15 @@ def test_rate_limits_answer_429(start):
     org = "busy@club.example"
     cis = start(CIS_PAGES_IP_LIMIT="2", CIS_PAGES_IP_WINDOW="3600")
     event = cis.create_event(uid="u-busy", organizer=org, summary="Popular game")
-    page = create_page(cis, kind="landing", event_id=event["id"])
+    page = create_page(cis, kind="landing", organizer=org, event_id=event["id"])
     seen = browse("send", {"url": page["url"], "email": "eager@example.net", "times": 3,
                            "shot": "429", "shots": str(SHOTS)})
     first, second, third = seen["answers"]
     assert (first["status"], second["status"], third["status"]) == (200, 200, 429), seen["answers"]
     assert int(third["retry_after"]) > 0
     assert third["h1"] and third["injected"] == [] and not third["text"].lstrip().startswith("{")
-    assert seen["problems"] == []
+    # Chromium logs the 429 answer itself as a failed load; nothing else may go wrong.
+    assert [p for p in seen["problems"] if "status of 429" not in p] == []
     assert len(wait_invitations(cis, "eager@example.net", 1)) == 1
     assert_screenshots(seen["shots"], "429")
 
@@ -352,7 +353,7 @@ def test_rate_limits_answer_429(start):
     # Per recipient: one address asked for too often, from anywhere.
     cis2 = start("data2", CIS_PAGES_RECIPIENT_LIMIT="2", CIS_PAGES_RECIPIENT_WINDOW="3600")
     event2 = cis2.create_event(uid="u-busy2", organizer=org, summary="Popular game")
-    page2 = create_page(cis2, kind="landing", event_id=event2["id"])
+    page2 = create_page(cis2, kind="landing", organizer=org, event_id=event2["id"])
     statuses = []
     for _ in range(3):
         status, headers, body = fetch(f"{page2['url']}/send", data=form("target@example.net", event2["id"]))

@@ -53,10 +53,16 @@ try {
     const posts = [];
     p.on('response', (r) => { if (isCtaPost(r.request())) posts.push({ status: r.status() }); });
     await p.goto(req.noscript_url);
-    const button = p.locator('form button, form input[type=submit]').first();
+    const button = p.locator('form button:visible, form input[type=submit]:visible').first();
     const n = { posts };
     if (await button.count()) {
-      await Promise.all([p.waitForNavigation(), button.click()]);
+      try {
+        await Promise.all([p.waitForURL((u) => u.href.startsWith(req.landing), { timeout: 15000 }),
+                           button.click()]);
+      } catch (e) {
+        n.failed = e.message.split('\n')[0];
+        n.text = await p.evaluate(() => document.body?.innerText ?? '');
+      }
       n.final_url = p.url();
     } else {
       n.failed = 'no <noscript> form button on the CTA page';
