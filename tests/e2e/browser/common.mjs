@@ -44,6 +44,9 @@ export async function shoot(page, dir, name) {
     const file = path.join(dir, `${name}-${label}.png`);
     await page.screenshot({ path: file });
     files.push(file);
+    // Mobile-friendly means no sideways scrolling on a phone.
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (wide > size.width) page.problems?.push(`${name}: ${wide} px wide at a ${size.width} px viewport`);
   }
   await page.setViewportSize(DESKTOP);
   return files;

@@ -20,6 +20,7 @@ try {
   result.get_status = getResponse.status();
   result.page = await inspect(plain);
   result.shots.push(...await shoot(plain, req.shots, 'cta-noscript'));
+  result.problems.push(...plain.problems);
   await still.close();
 
   // With script: hold the POST to shoot the page that is sending, then let it through.
