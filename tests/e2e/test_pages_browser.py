@@ -142,12 +142,19 @@ def test_schedule_of_2500_events_filter_tick_three_send(start):
     game_1234 = next(e["id"] for e in cis.events() if e["original_uid"] == "game-1234@league.example")
 
     seen = browse("schedule", {"url": page["url"], "month": "2030-04", "pick": 3, "email": "fan@example.net",
-                               "keyboard": {"q": "1234", "email": "keys@example.net"}, "shots": str(SHOTS)})
+                               "keyboard": {"q": "1234", "email": "keys@example.net"},
+                               "range": {"from": "2030-04-10", "to": "2030-04-12"}, "shots": str(SHOTS)})
     assert seen["total"] == 2500
     assert seen["month_events"] == 150, "five games an evening through April"
     assert seen["visible"] == 150 and seen["visible_months"] == ["2030-04"]
     assert seen["status"] == 200 and seen["result_main"] == 1, seen["result"]["text"]
     assert seen["problems"] == [] and seen["dialogs"] == []
+
+    # A date range, in place with script and on the server without: three evenings of five.
+    days = ["2030-04-10", "2030-04-11", "2030-04-12"]
+    assert sorted(seen["range"]["script"]) == sorted(days * 5), seen["range"]["script"]
+    assert sorted(seen["range"]["noscript"]) == sorted(days * 5), seen["range"]["noscript"]
+    assert seen["range"]["problems"] == []
 
     ticked = seen["ticked"]
     assert len(set(ticked)) == 3

@@ -2,9 +2,11 @@
 // events left visible, types an email address and sends; then, keyboard only, narrows the
 // list with #filter-q, ticks an event with Space, types an address and sends with Enter.
 // stdin: {"url": ".../p/{id}", "month": "YYYY-MM", "pick": 3, "email": "...",
-//         "keyboard": {"q": "...", "email": "..."} | null, "shots": "<dir>"}
+//         "keyboard": {"q": "...", "email": "..."} | null,
+//         "range": {"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"} | null, "shots": "<dir>"}
 // stdout: {"total", "month_events", "visible", "visible_months", "ticked", "status",
-//          "result", "keyboard": {"stops", "status", "result"}, "problems", "shots"}
+//          "result", "keyboard": {"stops", "status", "result"}, "range": {"script", "noscript"},
+//          "problems", "shots"}
 import { DESKTOP, inspect, launch, output, readRequest, shoot, watchedPage } from './common.mjs';
 
 const req = readRequest();
@@ -38,11 +40,37 @@ try {
   result.problems.push(...page.problems);
   result.dialogs = page.dialogs;
 
+  if (req.range) result.range = await dateRange(browser, req);
   if (req.keyboard) result.keyboard = await keyboardSend(context, req);
 } finally {
   await browser.close();
 }
 output(result);
+
+// The date range two ways: typed into #filter-from/#filter-to (pages.js filters in place),
+// and as ?from=&to= in a browser without script (the server filters). Counts what is shown.
+async function dateRange(browser, req) {
+  const visibleDates = (page) => page.$$eval('li.event', (lis) => lis.filter((li) => li.checkVisibility())
+    .map((li) => li.dataset.date));
+  const out = {};
+  const context = await browser.newContext({ viewport: DESKTOP });
+  const page = await watchedPage(context);
+  await page.goto(req.url);
+  await page.fill('#filter-from', req.range.from);
+  await page.fill('#filter-to', req.range.to);
+  await page.waitForFunction(({ from, to }) => [...document.querySelectorAll('li.event')]
+    .every((li) => (li.dataset.date >= from && li.dataset.date <= to) || !li.checkVisibility()),
+  req.range, { timeout: 10000 });
+  out.script = await visibleDates(page);
+  out.problems = page.problems;
+  await context.close();
+  const bare = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
+  const still = await bare.newPage();
+  await still.goto(`${req.url}?from=${req.range.from}&to=${req.range.to}`);
+  out.noscript = await visibleDates(still);
+  await bare.close();
+  return out;
+}
 
 // Keyboard only, from the top of the page: Tab to the keyword box and type; Tab on to an
 // event's checkbox and press Space, to the email box and type, to the button and press
