@@ -219,7 +219,10 @@ std::optional<std::pair<std::string, std::string>> unavailable(const LinkState& 
         return std::pair<std::string, std::string>{
             "This link is no longer active",
             "The organizer has withdrawn the page it leads to. Nothing was sent."};
-    if (!s.event || s.event->fields.status == EventStatus::Cancelled)
+    if (!s.event)
+        return std::pair<std::string, std::string>{"This event is no longer available",
+                                                   "The organizer removed it. Nothing was sent."};
+    if (s.event->fields.status == EventStatus::Cancelled)
         return std::pair<std::string, std::string>{"This event is no longer available",
                                                    "It was cancelled. Nothing was sent."};
     if (s.event->last_end && *s.event->last_end < now)
@@ -354,7 +357,13 @@ void send(ApiContext& ctx, const Request& req, const Params& p, Respond respond)
     const std::int64_t now = std::time(nullptr);
     // Unknown links are refused before they count against anybody's limits.
     bool known = false;
-    ctx.store.read([&](store::Tx& tx) { known = tx.find_cta_link(p.at("id")).has_value(); });
+    try {
+        ctx.store.read([&](store::Tx& tx) { known = tx.find_cta_link(p.at("id")).has_value(); });
+    } catch (const std::exception&) {
+        return respond(a.error(503, "unavailable", "Please try again",
+                               "The invitation could not be sent just now. Please try again in "
+                               "a minute."));
+    }
     if (!known)
         return respond(a.json ? json_error(404, "link_not_found", "no CTA link " + p.at("id"))
                               : unknown_link_page(a.host));

@@ -7,6 +7,7 @@
 #include "imip/calendar_links.hpp"
 #include "imip/human_text.hpp"
 #include "imip/mime_text.hpp"
+#include "pages/html_out.hpp"
 
 namespace cis::pages {
 
@@ -20,7 +21,7 @@ constexpr const char* kMonthNames[] = {"January",   "February", "March",    "Apr
                                        "September", "October",  "November", "December"};
 
 void append_escaped(std::string& out, std::string_view text) {
-    out += html_escape(text);
+    append_html(out, text);
 }
 
 // The first ~kDescriptionShown bytes, cut at a character boundary.
@@ -83,7 +84,8 @@ void filter_controls(std::string& out, const PageView& v, const std::vector<std:
 
 void event_row(std::string& out, const PageView& v, const Event& e, const EventWhen& when,
                bool shown, bool landing) {
-    const std::string id = html_escape(e.id);
+    std::string id;
+    append_html(id, e.id);
     out += "<li class=\"event\" data-month=\"";
     out += when.month;
     out += "\" data-date=\"";

@@ -185,6 +185,21 @@ def wait_for_job(cis, world):
     assert job["progress"]["accepted"] == 1 and job["progress"]["skipped"] == 2, job
 
 
+# A public page (issue 6) of the test's event, written into the store until POST /pages
+# exists, and the form its visitors post: a bytearray the step fills with the event's id.
+PAGE_FORM = bytearray()
+
+
+def public_page(cis, world):
+    import sqlite3
+    import time
+    with sqlite3.connect(f"{cis.data_dir}/cis.sqlite3", timeout=10) as db:
+        db.execute("INSERT INTO pages (id, organizer, kind, event_id, created_at, updated_at) "
+                   "VALUES ('pg-api', 'org@example.org', 'landing', ?, ?, ?)",
+                   (world["event"], int(time.time()), int(time.time())))
+    PAGE_FORM[:] = f"email=fan@example.org&event={world['event']}".encode()
+
+
 RAW_INVITE = Raw(make_invite("u-api-raw", "org@example.org"), "message/rfc822")
 IMPORT_ICS = Raw(make_ics("u-api-import", "org@example.org", summary="Imported"), "text/calendar")
 IMPORT_CSV = Raw(b"summary,start,end,timezone\r\nAway game,2030-07-01 19:00,2030-07-01 21:00,Europe/Paris\r\n",
@@ -259,6 +274,13 @@ CALLS = [
     ("GET", "/unsubscribe/1-0000000000000000", None, None, 404),
     ("POST", "/unsubscribe/{unsub}", None, None, 200),
     ("POST", "/unsubscribe/1-0000000000000000", None, None, 404),
+    # the public pages (issue 6)
+    public_page,
+    ("GET", "/p/pg-api", None, None, 200),
+    ("GET", "/p/no-such-page", None, None, 404),
+    ("POST", "/p/pg-api/send", None, PAGE_FORM, 200),
+    ("POST", "/p/pg-api/send", None, Raw(b"email=not+an+address&event=x", "application/x-www-form-urlencoded"), 422),
+    ("POST", "/p/no-such-page/send", None, Raw(b"email=fan@example.org", "application/x-www-form-urlencoded"), 404),
     # suppressions
     ("POST", "/suppressions", "org", {"email": "blocked@example.org", "organizer": "org@example.org"}, 201),
     ("POST", "/suppressions", "org", {"email": "blocked@example.org", "organizer": "org@example.org"}, 200),
@@ -368,6 +390,33 @@ CALLS = [
     feed_token,
     ("GET", "/feed/{feed_token}/calendar.ics", None, None, 200),
     ("GET", "/feed/no-such-token/calendar.ics", None, None, 404),
+    # page configurations and CTA links (issue 6); the allow-list they land on first
+    ("PATCH", "/organizer/org@example.org", "org", {"landing_urls": ["https://club.example/fans"]}, 200),
+    ("PATCH", "/organizer/org@example.org", "org", {"landing_urls": ["ftp://club.example/"]}, 422),
+    ("POST", "/pages", "org", {"kind": "schedule", "title": "Season", "accent": "#1f6feb"}, 201, "page"),
+    ("POST", "/pages", "org", {"kind": "calendar"}, 422),
+    ("POST", "/pages", "other_org", {"kind": "upcoming", "organizer": "org@example.org"}, 403),
+    ("POST", "/pages", "admin", {"kind": "upcoming", "organizer": "nobody@example.org"}, 404),
+    ("GET", "/pages?limit=1", "domain", None, 200),
+    ("GET", "/pages?cursor=zz", "org", None, 400),
+    ("GET", "/pages/{page[id]}", "org", None, 200),
+    ("GET", "/pages/{page[id]}", "other_org", None, 403),
+    ("GET", "/pages/no-such-page", "admin", None, 404),
+    ("PATCH", "/pages/{page[id]}", "org", {"title": "Season 2027", "redirect_url": "https://club.example/fans/thanks"}, 200),
+    ("PATCH", "/pages/{page[id]}", "org", {"accent": "red"}, 422),
+    ("DELETE", "/pages/{page[id]}", "other_org", None, 403),
+    ("DELETE", "/pages/{page[id]}", "org", None, 200),
+    ("DELETE", "/pages/{page[id]}", "org", None, 404),
+    ("POST", "/event/{event}/cta-links", "org", {"platform": "mailchimp", "landing_url": "https://club.example/fans/thanks"}, 201, "cta"),
+    ("POST", "/event/{event}/cta-links", "org", {"platform": "mailchimp", "landing_url": "https://evil.example/"}, 422),
+    ("POST", "/event/{event}/cta-links", "other_org", {"platform": "generic", "landing_url": "https://club.example/fans"}, 403),
+    ("GET", "/event/{event}/cta-links", "org", None, 200),
+    ("GET", "/event/no-such-event/cta-links", "admin", None, 404),
+    ("GET", "/c/{cta[id]}?email=fan@example.org", None, None, 200),
+    ("GET", "/c/no-such-link?email=fan@example.org", None, None, 404),
+    ("POST", "/c/{cta[id]}", None, {"email": "fan@example.org"}, 200),
+    ("POST", "/c/{cta[id]}", None, {"email": "not an address"}, 422),
+    ("POST", "/c/no-such-link", None, {"email": "fan@example.org"}, 404),
 ]
 
 

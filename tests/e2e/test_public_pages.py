@@ -360,3 +360,40 @@ def test_redirect_after_send_only_to_an_allowed_url(cis):
     status, html, headers = send(cis, refused, "fan@example.org", [ids["g-2"]])
     assert status == 200 and '<main id="result">' in html and "location" not in headers
     assert len(attendees(cis, ids["g-1"])) == 1 and len(attendees(cis, ids["g-2"])) == 1
+
+
+def post_without_following(cis, path, form):
+    conn = http.client.HTTPConnection("127.0.0.1", cis.http_port, timeout=30)
+    try:
+        conn.request("POST", path, urllib.parse.urlencode(form, doseq=True), FORM)
+        answer = conn.getresponse()
+        return answer.status, answer.getheader("Location"), answer.read().decode()
+    finally:
+        conn.close()
+
+
+def test_page_made_over_the_api_redirects_while_its_url_stays_allowed(cis):
+    ids = import_games(cis)
+    status, body = cis.api("PATCH", f"/organizer/{ORG}", cis.admin_key,
+                           {"landing_urls": ["https://club.example/fans"]})
+    assert status == 200, body
+    status, page = cis.api("POST", "/pages", cis.admin_key,
+                           {"kind": "schedule", "organizer": ORG, "title": "Fans",
+                            "redirect_url": "https://club.example/fans/thanks"})
+    assert status == 201, page
+    path = urllib.parse.urlsplit(page["url"]).path
+    status, html, headers = fetch(cis, "GET", path)
+    assert status == 200 and "<h1>Fans</h1>" in html and len(rows(html)) == len(GAMES)
+    assert "form-action 'self' https://club.example;" in headers["content-security-policy"]
+    status, location, _ = post_without_following(
+        cis, f"{path}/send", {"email": "fan@example.org", "event": [ids["g-1"]]})
+    assert (status, location) == (303, "https://club.example/fans/thanks")
+    # The organizer narrows the allow-list: the page's URL is re-checked at each send.
+    status, body = cis.api("PATCH", f"/organizer/{ORG}", cis.admin_key,
+                           {"landing_urls": ["https://club.example/other"]})
+    assert status == 200, body
+    status, location, html = post_without_following(
+        cis, f"{path}/send", {"email": "fan@example.org", "event": [ids["g-2"]]})
+    assert status == 200 and location is None and '<main id="result">' in html
+    assert [a["origin"] for a in attendees(cis, ids["g-1"]) + attendees(cis, ids["g-2"])] == \
+        ["schedule", "schedule"]

@@ -116,8 +116,8 @@
       filterForm.addEventListener("submit", function (e) { e.preventDefault(); applyFilters(); });
       var clear = document.getElementById("filter-clear");
       if (clear) clear.addEventListener("click", function (e) {
-        // Rows the server left out are not in the page: only clear in place when all are.
-        if (rows.length === 0) return;
+        // Every row is in the page (the server hides, never drops, filtered rows): clear
+        // in place so the ticks stay.
         e.preventDefault();
         if (month) month.value = "";
         if (from) from.value = "";
