@@ -12,12 +12,15 @@
 // A GET changes nothing, except that the API call makes the organizer's token once.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <ctime>
 
 #include "app/api_support.hpp"
 #include "app/http_api.hpp"
 #include "core/address.hpp"
 #include "imip/feed.hpp"
+#include "imip/ical_text.hpp"
 #include "services/ids.hpp"
 #include "services/page_events.hpp"
 
@@ -80,6 +83,37 @@ std::string file_name(const std::string& summary) {
     while (!name.empty() && (name.back() == '-' || name.back() == '.')) name.pop_back();
     while (!name.empty() && name.front() == '.') name.erase(0, 1);  // no hidden file
     return (name.empty() ? std::string("event") : name) + ".ics";
+}
+
+// The Content-Disposition of a download: the ASCII name for every client, and when the
+// summary is not plain ASCII also its UTF-8 form (RFC 6266 filename*, percent-encoded, so
+// the header stays ASCII), which browsers prefer: "Fête.ics" rather than "F-te.ics".
+std::string disposition(const std::string& summary) {
+    std::string out = fmt::format("attachment; filename=\"{}\"", file_name(summary));
+    const std::string text = imip::valid_utf8(summary);
+    if (std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; })) return out;
+    std::string name;
+    for (std::size_t i = 0; i < text.size() && name.size() < 80;) {
+        const std::size_t n = std::max<std::size_t>(imip::utf8_sequence_length(text, i), 1);
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        // Characters no file system takes become '-'.
+        const bool bad =
+            c < 0x20 || c == 0x7F ||
+            std::string_view("/\\:*?\"<>|").find(static_cast<char>(c)) != std::string_view::npos;
+        name += bad ? std::string("-") : text.substr(i, n);
+        i += n;
+    }
+    out += "; filename*=UTF-8''";
+    for (unsigned char c : name + ".ics") {
+        if (std::isalnum(c) && c < 0x80)
+            out += static_cast<char>(c);
+        else if (std::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) !=
+                 std::string_view::npos)
+            out += static_cast<char>(c);
+        else
+            out += fmt::format("%{:02X}", c);
+    }
+    return out;
 }
 
 // The calendar answer (or 304), or the error when the feed was not found / not readable.
@@ -149,9 +183,8 @@ void event_download(ApiContext& ctx, const Request& req, const Params& p, Respon
             feed.events.push_back(std::move(*event));
         }))
         return;
-    const std::string name = feed.found ? file_name(feed.events[0].fields.summary) : "";
     answer(req, respond, feed, "event_not_found", "this page shows no such event",
-           fmt::format("attachment; filename=\"{}\"", name));
+           feed.found ? disposition(feed.events[0].fields.summary) : "");
 }
 
 void organizer_feed(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {

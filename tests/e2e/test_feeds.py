@@ -7,9 +7,9 @@ import json
 import pathlib
 import re
 import shutil
-import sqlite3
 import subprocess
 import time
+import urllib.parse
 
 import pytest
 from icalendar import Calendar
@@ -26,13 +26,13 @@ def header(response, name):
     return next((v for k, v in response.items() if k.lower() == name.lower()), None)
 
 
-def insert_page(cis, page_id, organizer=ORG, kind="upcoming", event_id="", title="", text=""):
-    """A page made in the database; POST /pages (branch cta) makes them through the API."""
-    now = int(time.time())
-    with sqlite3.connect(f"{cis.data_dir}/cis.sqlite3", timeout=10) as db:
-        db.execute("INSERT INTO pages (id, organizer, kind, event_id, title, filter, created_at, "
-                   "updated_at) VALUES (?,?,?,?,?,?,?,?)",
-                   (page_id, organizer, kind, event_id, title, text, now, now))
+def make_page(cis, organizer=ORG, **fields):
+    """A page through POST /pages; the path of the feed it advertises."""
+    body = {"organizer": organizer, "kind": "upcoming", **fields}
+    status, page = cis.api("POST", "/pages", cis.admin_key, body)
+    assert status == 201, page
+    assert page["webcal_url"] == page["feed_url"].replace("https://", "webcal://", 1)
+    return page["feed_url"].removeprefix("https://cis.test")
 
 
 def mail(cis, uid, sequence=0, organizer=ORG, **kw):
@@ -85,12 +85,14 @@ def season(cis):
     mail(cis, "u-away", summary="Away game", start="20300608T180000Z", end="20300608T200000Z")
     mail(cis, "u-past", summary="Old game", start="20200101T180000Z", end="20200101T200000Z")
     mail(cis, "u-rival", organizer="rival@example.org", summary="Rival game")
-    insert_page(cis, "pg1", title="Season 2030")
-    return {uid: event_id(cis, uid) for uid in ("u-home", "u-away", "u-past", "u-rival")}
+    ids = {uid: event_id(cis, uid) for uid in ("u-home", "u-away", "u-past", "u-rival")}
+    ids["feed"] = make_page(cis, title="Season 2030")  # /p/{id}/feed.ics
+    ids["page"] = ids["feed"].removesuffix("/feed.ics")
+    return ids
 
 
 def test_page_feed_follows_updates_and_cancellations(cis, season, tmp_path):
-    status, body, response = get(cis, "/p/pg1/feed.ics")
+    status, body, response = get(cis, season["feed"])
     assert status == 200, body
     assert header(response, "Content-Type") == "text/calendar; charset=utf-8"
     assert header(response, "Cache-Control") == "max-age=300"
@@ -111,8 +113,8 @@ def test_page_feed_follows_updates_and_cancellations(cis, season, tmp_path):
     assert seen[home]["description"] == "Gate 3\nBring a scarf, please"
 
     # A calendar app polling with the tag it holds.
-    assert get(cis, "/p/pg1/feed.ics", etag)[0] == 304
-    assert get(cis, "/p/pg1/feed.ics", f'W/{etag}, "other"')[0] == 304
+    assert get(cis, season["feed"], etag)[0] == 304
+    assert get(cis, season["feed"], f'W/{etag}, "other"')[0] == 304
 
     # The organizer moves the home game, then cancels the away game, from a calendar client.
     mail(cis, "u-home", sequence=1, summary=HOME_ICS,
@@ -120,7 +122,7 @@ def test_page_feed_follows_updates_and_cancellations(cis, season, tmp_path):
     mail(cis, "u-away", sequence=1, method="CANCEL", summary="Away game",
          start="20300608T180000Z", end="20300608T200000Z")
 
-    status, body, response = get(cis, "/p/pg1/feed.ics", etag)
+    status, body, response = get(cis, season["feed"], etag)
     assert status == 200, "the feed changed: the old tag no longer matches"
     assert header(response, "ETag") != etag
     _, events = vevents(body)
@@ -136,25 +138,37 @@ def test_page_feed_follows_updates_and_cancellations(cis, season, tmp_path):
 
 
 def test_event_download_only_for_events_of_the_page(cis, season):
-    status, body, response = get(cis, f"/p/pg1/ics/{season['u-home']}")
+    status, body, response = get(cis, f"{season['page']}/ics/{season['u-home']}")
     assert status == 200, body
     assert header(response, "Content-Type") == "text/calendar; charset=utf-8"
     assert header(response, "Content-Disposition") == 'attachment; filename="Home-game-derby.ics"'
     _, events = vevents(body)
     assert list(events) == [f"{season['u-home']}@{DOMAIN}"]
     etag = header(response, "ETag")
-    assert get(cis, f"/p/pg1/ics/{season['u-home']}", etag)[0] == 304
+    assert get(cis, f"{season['page']}/ics/{season['u-home']}", etag)[0] == 304
 
     for other in ("u-rival", "u-past"):  # another organizer's event; an event that is over
-        status, body, _ = get(cis, f"/p/pg1/ics/{season[other]}")
+        status, body, _ = get(cis, f"{season['page']}/ics/{season[other]}")
         assert status == 404 and json.loads(body)["error"]["code"] == "event_not_found"
-    assert get(cis, "/p/pg1/ics/no-such-event")[0] == 404
+    assert get(cis, f"{season['page']}/ics/no-such-event")[0] == 404
     assert get(cis, f"/p/no-such-page/ics/{season['u-home']}")[0] == 404
 
 
+def test_download_name_of_a_non_ascii_summary(cis, season):
+    mail(cis, "u-fete", summary="Fête — Ümlaut/2030", start="20300701T180000Z",
+         end="20300701T200000Z")
+    status, body, response = get(cis, f"{season['page']}/ics/{event_id(cis, 'u-fete')}")
+    assert status == 200, body
+    value = header(response, "Content-Disposition")
+    assert value.isascii()
+    ascii_part, utf8_part = value.split("; filename*=UTF-8''")
+    assert ascii_part == 'attachment; filename="F-te-mlaut-2030.ics"'
+    assert urllib.parse.unquote(utf8_part) == "Fête — Ümlaut-2030.ics"
+
+
 def test_landing_page_feed_and_unknown_page(cis, season):
-    insert_page(cis, "land1", kind="landing", event_id=season["u-away"])
-    status, body, _ = get(cis, "/p/land1/feed.ics")
+    feed = make_page(cis, kind="landing", event_id=season["u-away"])
+    status, body, _ = get(cis, feed)
     assert status == 200
     _, events = vevents(body)
     assert list(events) == [f"{season['u-away']}@{DOMAIN}"]
@@ -207,9 +221,9 @@ def test_series_with_moved_and_cancelled_instances_as_ical_js_expands_it(cis, tm
          start="20300610T180000Z", end="20300610T190000Z", extra="RECURRENCE-ID:20300610T180000Z")
     mail(cis, "u-train", sequence=2, summary="Training (moved)",
          start="20300618T170000Z", end="20300618T180000Z", extra="RECURRENCE-ID:20300617T180000Z")
-    insert_page(cis, "train", kind="schedule", text="training")
+    feed = make_page(cis, kind="schedule", filter="training")
 
-    status, body, _ = get(cis, "/p/train/feed.ics")
+    status, body, _ = get(cis, feed)
     assert status == 200
     uid = f"{event_id(cis, 'u-train')}@{DOMAIN}"
     cal = Calendar.from_ical(body)

@@ -157,15 +157,11 @@ def organizer_update(sequence):
 
 
 def make_feed_page(cis, world):
-    """An upcoming page of org@example.org, made in the database (POST /pages is issue 6's
-    other branch); and the organizer feed's token once GET /organizer/{email}/feed made it."""
-    import sqlite3
-    import time
-    with sqlite3.connect(f"{cis.data_dir}/cis.sqlite3", timeout=10) as db:
-        db.execute("INSERT INTO pages (id, organizer, kind, created_at, updated_at) "
-                   "VALUES ('feedpage', 'org@example.org', 'upcoming', ?, ?)",
-                   (int(time.time()), int(time.time())))
-    world["page"] = "feedpage"
+    """An upcoming page of org@example.org for the feed calls."""
+    status, page = cis.api("POST", "/pages", cis.admin_key,
+                           {"organizer": "org@example.org", "kind": "upcoming"})
+    assert status == 201, page
+    world["page"] = page["id"]
 
 
 def feed_token(cis, world):
