@@ -14,23 +14,37 @@ packages=(
   python3 python3-pytest python3-icalendar python3-dkim python3-aiosmtpd swaks openssl sqlite3
   python3-jsonschema  # tests/e2e/test_openapi.py: draft 2020-12, as OpenAPI 3.1 uses
   postfix  # smtp-sink (the relay client's test peer) and a private relay instance (e2e)
+  # tests/e2e/test_pages_browser.py: public pages in a real browser (driven by npm's
+  # playwright-core), with a font so screenshots show text
+  chromium fonts-dejavu-core
 )
+# Node runs ical.js and playwright-core. Debian's nodejs only when no node is there: a
+# machine with Node from elsewhere (e.g. nodesource, which bundles npm) keeps it.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(hyperfine wrk)
-fi
-
-# ical.js (Thunderbird's iCalendar parser) for tests/e2e/test_invitation_format.py,
-# pinned by tests/e2e/package-lock.json; node_modules is never committed.
-here=$(cd "$(dirname "$0")/.." && pwd)
-if [[ ! -d "$here/tests/e2e/node_modules/ical.js" ]] && command -v npm >/dev/null; then
-  npm ci --prefix "$here/tests/e2e" --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-((${#missing[@]})) || exit 0
+# ical.js (Thunderbird's iCalendar parser) and playwright-core for tests/e2e, pinned by
+# tests/e2e/package-lock.json; node_modules is never committed. Run after the apt packages,
+# which may be what brings npm.
+here=$(cd "$(dirname "$0")/.." && pwd)
+npm_packages() {
+  local e2e="$here/tests/e2e"
+  [[ -d "$e2e/node_modules/ical.js" && -d "$e2e/node_modules/playwright-core" ]] && return
+  command -v npm >/dev/null || return 0
+  npm ci --prefix "$e2e" --no-audit --no-fund --loglevel=error >/dev/null
+}
+
+if ((${#missing[@]} == 0)); then
+  npm_packages
+  exit 0
+fi
 
 sudo=""
 [[ $(id -u) -eq 0 ]] || sudo="sudo"
@@ -41,3 +55,4 @@ if [[ " ${missing[*]} " == *" postfix "* ]]; then
 fi
 $sudo apt-get update -q >/dev/null
 $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+npm_packages
