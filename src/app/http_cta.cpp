@@ -251,7 +251,7 @@ void show_page(ApiContext& ctx, const Request& req, const Params& p, Respond res
         // The script posts at once; without script, the <noscript> button does.
         body = fmt::format(
             "<main id=\"cta\" data-action=\"{0}\" data-email=\"{1}\">\n"
-            "<h1>Sending your invitation to {1}</h1>\n"
+            "<h1>Your calendar invitation for {1}</h1>\n"
             "<p class=\"event\">{2}</p>\n"
             "<p id=\"status\" role=\"status\" aria-live=\"polite\"></p>\n"
             "<button id=\"retry\" type=\"button\" hidden>Try again</button>\n"

@@ -92,7 +92,7 @@ Rendered render_result(const Branding& b, const Assets& a, std::string_view emai
                                                : std::string_view(row.summary));
         out += "</span>";
         if (!row.when.empty()) {
-            out += " <span class=\"when\">";
+            out += " · <span class=\"when\">";
             out += html_escape(row.when);
             out += "</span>";
         }

@@ -92,7 +92,7 @@ def test_get_of_the_link_sends_nothing(cis, world):
     path = f"/c/{link_id}?email=ann+news@fans.example"
     status, headers, page = raw(cis, "GET", path)
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
-    assert "Sending your invitation to ann+news@fans.example" in page
+    assert "Your calendar invitation for ann+news@fans.example" in page
     assert 'data-email="ann+news@fans.example"' in page
     assert "Cup final" in page and "<noscript>" in page
     assert f'action="/c/{link_id}"' in page
