@@ -10,6 +10,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$here/replies.sh" "$build" 20000 32
 "$here/fanout.sh" "$build" 100000 8
 "$here/display.sh" "$build" 3 10
+"$here/pages.sh" "$build" 300 10
+if [[ -x "$build/bench/pages_render_bench" ]]; then
+  "$build/bench/pages_render_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+fi
 if [[ -x "$build/bench/intake_bench" ]]; then
   "$build/bench/intake_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 fi
