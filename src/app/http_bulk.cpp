@@ -63,16 +63,18 @@ void post_invites(ApiContext& ctx, const Request& req, const Params& p, Respond 
                                   "send the list as text/csv (a header row with an email column) "
                                   "or application/json ({\"invitees\": [{\"email\", \"name\"}]})"));
     if (req.body.size() > kMaxBulkBody)
-        return respond(json_error(413, "payload_too_large",
-                                  fmt::format("the list exceeds {} bytes; split it", kMaxBulkBody)));
+        return respond(
+            json_error(413, "payload_too_large",
+                       fmt::format("the list exceeds {} bytes; split it", kMaxBulkBody)));
     std::string origin = "bulk";
     if (auto problem = services::check_bulk_list(*format, req.body, &origin))
         return respond(json_error(422, "invalid_list", *problem));
     if (!services::valid_origin(origin))
-        return respond(json_error(422, "invalid_origin",
-                                  fmt::format("origin \"{}\" must be a short lower-case tag such as "
-                                              "bulk or cta:mailchimp",
-                                              origin)));
+        return respond(
+            json_error(422, "invalid_origin",
+                       fmt::format("origin \"{}\" must be a short lower-case tag such as "
+                                   "bulk or cta:mailchimp",
+                                   origin)));
     const std::int64_t now = std::time(nullptr);
     if (auto why = services::event_refuses_bulk(*event, now))
         return respond(json_error(409, "event_closed", *why));
@@ -119,7 +121,8 @@ std::optional<store::BulkJob> job_for(ApiContext& ctx, const store::ApiKey& key,
 void get_job(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
     auto key = caller(ctx, req, respond);
     if (!key) return;
-    if (auto job = job_for(ctx, *key, p.at("id"), respond)) respond(json_response(200, job_json(*job)));
+    if (auto job = job_for(ctx, *key, p.at("id"), respond))
+        respond(json_response(200, job_json(*job)));
 }
 
 void get_skipped(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
@@ -132,14 +135,16 @@ void get_skipped(ApiContext& ctx, const Request& req, const Params& p, Respond r
     if (req.query.count("limit")) {
         const auto n = positive_number(query(req, "limit"));
         if (!n || *n > 1000)
-            return respond(json_error(400, "invalid_parameter", "limit must be a number from 1 to 1000"));
+            return respond(
+                json_error(400, "invalid_parameter", "limit must be a number from 1 to 1000"));
         limit = static_cast<std::size_t>(*n);
     }
     if (req.query.count("after")) {
         const auto n = positive_number(query(req, "after"));
         if (!n)
-            return respond(json_error(400, "invalid_parameter",
-                                      "after must be a line number (next_after of the previous page)"));
+            return respond(
+                json_error(400, "invalid_parameter",
+                           "after must be a line number (next_after of the previous page)"));
         after = *n;
     }
     std::vector<store::BulkSkip> rows;
@@ -148,9 +153,11 @@ void get_skipped(ApiContext& ctx, const Request& req, const Params& p, Respond r
     if (more) rows.resize(limit);
     auto items = nlohmann::json::array();
     for (const auto& k : rows)
-        items.push_back({{"line", k.line}, {"email", k.email}, {"reason", k.reason}, {"detail", k.detail}});
-    respond(json_response(200, {{"skipped", items},
-                                {"next_after", more ? nlohmann::json(rows.back().line) : nlohmann::json()}}));
+        items.push_back(
+            {{"line", k.line}, {"email", k.email}, {"reason", k.reason}, {"detail", k.detail}});
+    respond(json_response(
+        200, {{"skipped", items},
+              {"next_after", more ? nlohmann::json(rows.back().line) : nlohmann::json()}}));
 }
 
 void list_jobs(ApiContext& ctx, const Request& req, const Params&, Respond respond) {
@@ -168,8 +175,9 @@ void list_jobs(ApiContext& ctx, const Request& req, const Params&, Respond respo
     const bool more = trim_page(jobs, *page);
     auto items = nlohmann::json::array();
     for (const auto& j : jobs) items.push_back(job_json(j));
-    respond(json_response(200, {{"jobs", items},
-                                {"next_before", more ? nlohmann::json(jobs.back().id) : nlohmann::json()}}));
+    respond(json_response(
+        200, {{"jobs", items},
+              {"next_before", more ? nlohmann::json(jobs.back().id) : nlohmann::json()}}));
 }
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "http/url.hpp"
 #include "imip/mime_text.hpp"
 #include "mail/address_check.hpp"
+#include "pages/layout.hpp"
 #include "services/cta_links.hpp"
 #include "services/invites.hpp"
 #include "services/landing_urls.hpp"
@@ -131,43 +132,26 @@ constexpr std::string_view kStyle =
     "@media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}"
     "main{background:#161b22;box-shadow:none}input{background:#0d1117;color:#e6edf3}}";
 
-// The script as a CSP source that allows exactly /assets/cta.js: a host-source with a path
-// needs the host the browser used, taken from Host when it is a plain name or IPv4 address
-// (anything else gets 'self'; the page is never cached, so a forged Host harms nobody else).
-std::string script_source(const std::string& host) {
-    const auto colon = host.find(':');
-    const std::string name = host.substr(0, colon);
-    const std::string port = colon == std::string::npos ? "" : host.substr(colon + 1);
-    const bool plain =
-        !name.empty() && name.size() <= 253 &&
-        name.find_first_not_of(
-            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
-            std::string::npos &&
-        (colon == std::string::npos || (!port.empty() && port.size() <= 5 &&
-                                        port.find_first_not_of("0123456789") == std::string::npos));
-    return plain ? host + "/assets/cta.js" : "'self'";
+// What the link's query said, as much as an address can be (254 characters): enough to
+// recognise a mistake, too little to write a message on this site's page.
+std::string shown_text(std::string_view text) {
+    if (text.size() <= 254) return std::string(text);
+    std::size_t end = 254;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return std::string(text.substr(0, end)) + "…";
 }
 
-// "https://club.example:8443" of a normalised landing URL: the noscript form's POST is
-// answered with a redirect there, and form-action governs redirects of a form submission.
-std::string origin_of(const std::string& url) {
-    const auto scheme_end = url.find("://");
-    if (scheme_end == std::string::npos) return "";
-    return url.substr(0, url.find('/', scheme_end + 3));
+// The pages' policy (pages::page_csp: script 'self', the style by hash, forms here and to
+// the landing URL's origin, whose redirect follows the no-script form's post), and the
+// script's fetch back here.
+std::string content_security_policy(const std::string& landing_url) {
+    return pages::page_csp(csp_hash(kStyle), /*with_script=*/true, "",
+                           pages::origin_of(landing_url)) +
+           "; connect-src 'self'";
 }
 
-std::string content_security_policy(const std::string& host, const std::string& landing_url) {
-    std::string form_action = "'self'";
-    if (const auto origin = origin_of(landing_url); !origin.empty()) form_action += " " + origin;
-    return fmt::format(
-        "default-src 'none'; script-src {}; style-src {}; connect-src 'self'; form-action {}; "
-        "frame-ancestors 'none'; base-uri 'none'",
-        script_source(host), csp_hash(kStyle), form_action);
-}
-
-http::Response page(const std::string& host, int status, std::string_view title,
-                    std::string_view body_html, const std::string& landing_url = "",
-                    bool with_script = false) {
+http::Response page(int status, std::string_view title, std::string_view body_html,
+                    const std::string& landing_url = "", bool with_script = false) {
     const std::string script = with_script ? fmt::format("<script src=\"{}\" defer></script>\n",
                                                          html_escape(asset_url("cta.js")))
                                            : "";
@@ -179,18 +163,17 @@ http::Response page(const std::string& host, int status, std::string_view title,
             "<meta name=\"robots\" content=\"noindex\">\n<title>{}</title>\n<style>{}</style>\n"
             "{}</head>\n<body>\n{}</body>\n</html>\n",
             html_escape(title), kStyle, script, body_html),
-        content_security_policy(host, landing_url));
+        content_security_policy(landing_url), "same-origin");
 }
 
-http::Response message_page(const std::string& host, int status, std::string_view title,
-                            std::string_view text) {
-    return page(host, status, title,
+http::Response message_page(int status, std::string_view title, std::string_view text) {
+    return page(status, title,
                 fmt::format("<main>\n<h1>{}</h1>\n<p>{}</p>\n</main>\n", html_escape(title),
                             html_escape(text)));
 }
 
-http::Response unknown_link_page(const std::string& host) {
-    return message_page(host, 404, "This link is not valid",
+http::Response unknown_link_page() {
+    return message_page(404, "This link is not valid",
                         "It may be incomplete (some mail programs cut long links) or no longer "
                         "exist. Nothing was sent.");
 }
@@ -236,12 +219,12 @@ void show_page(ApiContext& ctx, const Request& req, const Params& p, Respond res
     try {
         ctx.store.read([&](store::Tx& tx) { s = read_link(tx, p.at("id")); });
     } catch (const std::exception&) {
-        return respond(message_page(req.header("Host"), 503, "Please try again",
+        return respond(message_page(503, "Please try again",
                                     "The invitation could not be prepared just now."));
     }
-    if (!s.link) return respond(unknown_link_page(req.header("Host")));
+    if (!s.link) return respond(unknown_link_page());
     if (auto why = unavailable(s, std::time(nullptr)))
-        return respond(message_page(req.header("Host"), 409, why->first, why->second));
+        return respond(message_page(409, why->first, why->second));
     const std::string email = services::cta_email_from_query(query(req, "email"));
     const auto checked = mail::check_address(email);
     const std::string action = "/c/" + s.link->id;
@@ -279,10 +262,10 @@ void show_page(ApiContext& ctx, const Request& req, const Params& p, Respond res
             "<label for=\"email\">Your email address</label>\n"
             "<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" required>\n"
             "<button type=\"submit\">Send me the invitation</button>\n</form>\n</main>\n",
-            html_escape(action), summary, email.empty() ? "" : " (“" + html_escape(email) + "”)");
+            html_escape(action), summary,
+            email.empty() ? "" : " (“" + html_escape(shown_text(email)) + "”)");
     }
-    respond(
-        page(req.header("Host"), 200, "Your calendar invitation", body, s.link->landing_url, true));
+    respond(page(200, "Your calendar invitation", body, s.link->landing_url, true));
 }
 
 // ---- the public send ---------------------------------------------------------------------
@@ -305,18 +288,18 @@ std::optional<std::string> posted_email(const Request& req) {
         if (!form) return std::nullopt;
         if (const auto it = form->find("email"); it != form->end()) email = it->second;
     }
-    if (email.empty()) email = query(req, "email");
-    return services::cta_email_from_query(email);
+    // A body's "+" arrived encoded; only the link's query may have lost it to a space.
+    if (email.empty()) return services::cta_email_from_query(query(req, "email"));
+    return email;
 }
 
 // One answer in the caller's language: JSON for the script, a page for the form.
 struct Answer {
     bool json;
-    std::string host;  // the request is gone when the write job answers
 
     http::Response error(int status, const std::string& code, const std::string& title,
                          const std::string& text) const {
-        return json ? json_error(status, code, text) : message_page(host, status, title, text);
+        return json ? json_error(status, code, text) : message_page(status, title, text);
     }
 };
 
@@ -342,7 +325,7 @@ struct SendResult {
 };
 
 void send(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
-    const Answer a{wants_json(req), req.header("Host")};
+    const Answer a{wants_json(req)};
     if (!same_site_post(ctx, req))
         return respond(a.error(403, "cross_site", "Not sent",
                                "This invitation can only be requested from its own page. "
@@ -370,7 +353,7 @@ void send(ApiContext& ctx, const Request& req, const Params& p, Respond respond)
     }
     if (!known)
         return respond(a.json ? json_error(404, "link_not_found", "no CTA link " + p.at("id"))
-                              : unknown_link_page(a.host));
+                              : unknown_link_page());
     if (const auto v = check_send_limits(ctx, req, lower, now); v.retry_after > 0)
         return respond(too_many(a, v));
 
@@ -396,7 +379,7 @@ void send(ApiContext& ctx, const Request& req, const Params& p, Respond respond)
                                    "in a minute."));
         if (!s.link)
             return respond(a.json ? json_error(404, "link_not_found", "no such CTA link")
-                                  : unknown_link_page(a.host));
+                                  : unknown_link_page());
         if (!s.landing_allowed) {
             const auto why = unavailable(s, now);
             return respond(a.error(409, "landing_url_not_allowed", why->first, why->second));
@@ -413,7 +396,7 @@ void send(ApiContext& ctx, const Request& req, const Params& p, Respond respond)
         if (a.json)
             return respond(
                 json_response(200, {{"status", status}, {"redirect", s.link->landing_url}}));
-        auto r = message_page(a.host, 303, "Invitation sent",
+        auto r = message_page(303, "Invitation sent",
                               "Your calendar invitation is on its way. Continue to the "
                               "organizer's page.");
         r.headers.emplace_back("Location", s.link->landing_url);

@@ -20,6 +20,7 @@
 
 #include "app/api_support.hpp"
 #include "app/http_api.hpp"
+#include "app/public_html.hpp"
 #include "core/address.hpp"
 #include "imip/calendar_links.hpp"
 #include "imip/feed.hpp"
@@ -48,6 +49,7 @@ imip::FeedInput feed_input(const ApiContext& ctx, store::Tx& tx, const std::stri
     imip::FeedInput in;
     in.domain = ctx.domain;
     in.rsvp_address = ctx.rsvp_mailbox + "@" + ctx.domain;
+    in.now = static_cast<std::int64_t>(std::time(nullptr));
     if (auto o = tx.find_organizer(organizer)) in.organizer_name = o->name;
     in.name = !title.empty() ? title : !in.organizer_name.empty() ? in.organizer_name : organizer;
     return in;
@@ -130,6 +132,9 @@ void answer(const Request& req, const Respond& respond, const Feed& feed,
     r.headers.emplace_back("ETag", etag);
     // Subscribers poll every hour or so; five minutes of caching costs them little.
     r.headers.emplace_back("Cache-Control", "max-age=300");
+    // Text in a feed comes from organizers' mail: never sniffed, never run as a page.
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    r.headers.emplace_back("Content-Security-Policy", "default-src 'none'; sandbox");
     if (client_has(req, etag)) {
         r.status = 304;
         r.body.clear();
@@ -235,15 +240,9 @@ void organizer_feed(ApiContext& ctx, const Request& req, const Params& p, Respon
     answer(req, respond, feed, "feed_not_found", "no feed has this address");
 }
 
-// "https://cis.example.org/x" → "webcal://cis.example.org/x".
-std::string webcal(const std::string& url) {
-    const auto colon = url.find("://");
-    return colon == std::string::npos ? url : "webcal" + url.substr(colon);
-}
-
 http::Response feed_urls(const ApiContext& ctx, const std::string& token) {
     const std::string url = fmt::format("{}/feed/{}/calendar.ics", ctx.public_url, token);
-    return http::json_response(200, {{"url", url}, {"webcal_url", webcal(url)}});
+    return http::json_response(200, {{"url", url}, {"webcal_url", webcal_url(url)}});
 }
 
 void feed_of_organizer(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {

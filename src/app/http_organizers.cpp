@@ -76,7 +76,7 @@ nlohmann::json organizer_view(const ApiContext& ctx, const store::Organizer& o, 
 struct OrganizerEdit {
     std::optional<std::string> name, trust, secret;
     std::optional<std::int64_t> event_limit;
-    std::optional<std::optional<bool>> approval;  // outer: given; inner: null = inherit
+    std::optional<std::optional<bool>> approval;           // outer: given; inner: null = inherit
     std::optional<std::vector<std::string>> landing_urls;  // normalised; replaces the list
 
     // The record with the changes, or the reason it would be invalid (services rule).

@@ -11,6 +11,7 @@
 #include <ctime>
 
 #include "app/api_support.hpp"
+#include "app/public_html.hpp"
 #include "core/address.hpp"
 #include "core/time.hpp"
 #include "services/api_keys.hpp"
@@ -26,13 +27,6 @@ using namespace api;
 
 constexpr const char* kExample =
     R"({"kind": "schedule", "title": "Season 2027", "accent": "#1f6feb", "filter": "U12"})";
-
-// "webcal://cis.example/p/x/feed.ics" for "https://cis.example/p/x/feed.ics": calendar
-// apps subscribe on webcal:// and fetch over https (or http) themselves.
-std::string webcal_of(const std::string& url) {
-    const auto colon = url.find("://");
-    return colon == std::string::npos ? url : "webcal" + url.substr(colon);
-}
 
 nlohmann::json page_json(const ApiContext& ctx, const store::Page& p) {
     const std::string url = ctx.public_url + "/p/" + p.id;
@@ -50,7 +44,7 @@ nlohmann::json page_json(const ApiContext& ctx, const store::Page& p) {
             {"updated_at", rfc3339_utc(p.updated_at)},
             {"url", url},
             {"feed_url", url + "/feed.ics"},
-            {"webcal_url", webcal_of(url + "/feed.ics")}};
+            {"webcal_url", webcal_url(url + "/feed.ics")}};
 }
 
 http::Response refusal(const services::PageSettingsError& e) {

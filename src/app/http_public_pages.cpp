@@ -47,13 +47,10 @@ pages::Branding branding_of(const store::Page& p) {
 // under no-referrer browsers send "Origin: null" with the page's own form post, and the
 // cross-site check of POST /p/{id}/send needs the real origin. Other sites still get none.
 http::Response respond_page(const pages::Rendered& r, std::string_view redirect_origin = "") {
-    auto resp =
-        public_html_response(r.status, r.html,
-                             pages::page_csp(r.style.empty() ? std::string() : csp_hash(r.style),
-                                             r.script, r.images, redirect_origin));
-    for (auto& [name, value] : resp.headers)
-        if (name == "Referrer-Policy") value = "same-origin";
-    return resp;
+    return public_html_response(r.status, r.html,
+                                pages::page_csp(r.style.empty() ? std::string() : csp_hash(r.style),
+                                                r.script, r.images, redirect_origin),
+                                "same-origin");
 }
 
 http::Response error_page(int status, const pages::Branding& b, std::string_view heading,
@@ -79,12 +76,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-// "webcal://cis.test/p/x/feed.ics" for "https://cis.test/p/x/feed.ics".
-std::string webcal_of(const std::string& url) {
-    const auto colon = url.find("://");
-    return colon == std::string::npos ? url : "webcal" + url.substr(colon);
-}
-
 void show(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
     const auto started = std::chrono::steady_clock::now();
     std::optional<store::Page> page;
@@ -105,7 +96,7 @@ void show(ApiContext& ctx, const Request& req, const Params& p, Respond respond)
     view.assets = assets();
     if (page->kind != "landing") {
         view.feed_url = fmt::format("{}/p/{}/feed.ics", ctx.public_url, page->id);
-        view.webcal_url = webcal_of(view.feed_url);
+        view.webcal_url = webcal_url(view.feed_url);
     }
     if (page->kind == "schedule") view.filters = pages::parse_filters(req.query);
     view.events = &events;

@@ -13,15 +13,23 @@ std::string csp_hash(std::string_view text) {
     return "'sha256-" + std::string(reinterpret_cast<char*>(b64), n) + "'";
 }
 
-http::Response public_html_response(int status, std::string html, const std::string& csp) {
+http::Response public_html_response(int status, std::string html, const std::string& csp,
+                                    std::string_view referrer_policy) {
     http::Response r;
     r.status = status;
     r.content_type = "text/html; charset=utf-8";
     r.body = std::move(html);
-    r.headers = {{"Content-Security-Policy", csp}, {"X-Content-Type-Options", "nosniff"},
-                 {"X-Frame-Options", "DENY"},      {"Referrer-Policy", "no-referrer"},
-                 {"Cache-Control", "no-store"},    {"X-Robots-Tag", "noindex"}};
+    r.headers = {
+        {"Content-Security-Policy", csp}, {"X-Content-Type-Options", "nosniff"},
+        {"X-Frame-Options", "DENY"},      {"Referrer-Policy", std::string(referrer_policy)},
+        {"Cache-Control", "no-store"},    {"X-Robots-Tag", "noindex"}};
     return r;
+}
+
+std::string webcal_url(std::string_view http_url) {
+    const auto colon = http_url.find("://");
+    if (colon == std::string_view::npos) return std::string(http_url);
+    return "webcal" + std::string(http_url.substr(colon));
 }
 
 }  // namespace cis::app

@@ -13,7 +13,14 @@ namespace cis::app {
 std::string csp_hash(std::string_view text);
 
 // A text/html; charset=utf-8 answer with `csp` as its Content-Security-Policy and the
-// headers every public page carries: nosniff, no framing, no referrer, no caching, noindex.
-http::Response public_html_response(int status, std::string html, const std::string& csp);
+// headers every public page carries: nosniff, no framing, no caching, noindex, and the
+// referrer policy — "same-origin" for pages whose own forms post back (under no-referrer
+// browsers send "Origin: null" with them, which the cross-site check cannot tell apart).
+http::Response public_html_response(int status, std::string html, const std::string& csp,
+                                    std::string_view referrer_policy = "no-referrer");
+
+// "webcal://host/p/x/feed.ics" for "https://host/p/x/feed.ics": what calendar apps
+// subscribe to.
+std::string webcal_url(std::string_view http_url);
 
 }  // namespace cis::app

@@ -1,5 +1,7 @@
 #include "imip/feed.hpp"
 
+#include <algorithm>
+
 #include "imip/calendar_template.hpp"
 #include "imip/calendar_time.hpp"
 #include "imip/ical_text.hpp"
@@ -11,9 +13,14 @@ std::string feed_uid(const Event& event, const std::string& domain) {
 }
 
 std::string render_feed(const FeedInput& in, const std::vector<Event>& events) {
-    // Zones are written with the rules around the first event's year (events come in
-    // start order); every zone text holds its rules from 1970 on (zone_text.hpp).
-    ZoneSet zones(events.empty() ? 1970 : epoch_to_civil(events.front().fields.start.utc).year);
+    // Zones are written for the year subscribers look at: now, or the first event's year if
+    // later (events come in start order). Zones with yearly rules hold them from 1970 on
+    // anyway; the others (zone_text.hpp) are exact only from the year before this one, so a
+    // series that began years ago must not pull the zone back to its first year.
+    const int this_year = epoch_to_civil(in.now).year;
+    const int first_year =
+        events.empty() ? this_year : epoch_to_civil(events.front().fields.start.utc).year;
+    ZoneSet zones(std::max(this_year, first_year));
     std::string vevents;
     for (const auto& event : events) {
         CalendarInput c(event);

@@ -23,6 +23,9 @@ struct FeedInput {
     std::string organizer_name;  // CN of ORGANIZER; empty: no CN
     std::string rsvp_address;    // mailto: of ORGANIZER, as the invitations carry it
     std::string prodid = "-//CIS//Calendar Invite Server//EN";
+    // The request's time: zones are written with the rules from this year on (or from the
+    // first event's, if later), which is what subscribers look at.
+    std::int64_t now = 0;
 };
 
 // The whole VCALENDAR: one VTIMEZONE per zone used, then the events in the given order.

@@ -38,13 +38,15 @@ BounceOutcome apply_bounce(store::Tx& tx, const Prepared& p, const IntakePolicy&
         case Kind::Soft:
             tx.set_invitee_delivery(invitee->id, invitee->delivery, "soft bounce: " + said,
                                     std::nullopt);
-            return {"soft_bounce", fmt::format("{}: temporary ({}); {}", email, said, r.reason),
+            return {"soft_bounce",
+                    fmt::format("{}: temporary ({}); {}", email, said, r.reason),
                     {invitee->event_id}};
         case Kind::Complaint:
             tx.put_suppression(email, "", "complained", r.reason, now);
-            return {"complaint", fmt::format("{} reported the invitation as spam: suppressed; {}",
-                                             email, r.reason),
-                    {invitee->event_id}};
+            return {
+                "complaint",
+                fmt::format("{} reported the invitation as spam: suppressed; {}", email, r.reason),
+                {invitee->event_id}};
         case Kind::NotABounce:
             break;
     }

@@ -86,7 +86,8 @@ BulkMailOutcome accept_bulk_mail(store::Tx& tx, const Prepared& p, const std::st
     BulkMailOutcome o;
     o.job_id = tx.insert_bulk_job(job, list.text);
     o.event_id = event->id;
-    o.reason = fmt::format("bulk job {} for event {}: the result comes by email", o.job_id, event->id);
+    o.reason =
+        fmt::format("bulk job {} for event {}: the result comes by email", o.job_id, event->id);
     return o;
 }
 

@@ -24,7 +24,8 @@ std::optional<std::string> read_csv(std::string_view input,
         if (stop) return;
         if (!header) {
             if (!r.ok()) {
-                problem = fmt::format("the header row (line {}) cannot be read: {}", r.line, r.error);
+                problem =
+                    fmt::format("the header row (line {}) cannot be read: {}", r.line, r.error);
                 stop = true;
                 return;
             }
@@ -59,7 +60,8 @@ std::optional<std::string> read_csv(std::string_view input,
     for (std::size_t i = 0; i < input.size() && !stop; i += kFeed)
         reader.feed(input.substr(i, kFeed), sink);
     if (!stop) reader.finish(sink);
-    if (!problem && !header) problem = "the list is empty: it needs a header row naming an \"email\" column";
+    if (!problem && !header)
+        problem = "the list is empty: it needs a header row naming an \"email\" column";
     return problem;
 }
 

@@ -78,9 +78,12 @@ std::optional<std::string> normalise_landing_url(std::string_view url, std::stri
             port = host.substr(colon + 1);
             host.resize(colon);
         }
-        for (unsigned char c : host)
-            if (!std::isalnum(c) && c != '-' && c != '.' && c < 0x80)
+        for (unsigned char c : host) {
+            if (c >= 0x80)  // headers and CSP sources take ASCII; a homograph looks alike
+                return fail(error, "write an international host name in its xn-- form");
+            if (!std::isalnum(c) && c != '-' && c != '.')
                 return fail(error, "the URL's host is not valid");
+        }
         if (host.empty() || host.front() == '.') return fail(error, "the URL has no host");
     }
     if (port) {
@@ -95,6 +98,16 @@ std::optional<std::string> normalise_landing_url(std::string_view url, std::stri
     }
     if (path.empty() || path.front() == '?')
         path = "/" + path;  // not insert(0, …): GCC 12 -Wrestrict
+    // "/fans/../admin" is "/admin" to a browser: a path under an entry must be one.
+    const std::string segments = lower(path.substr(0, path.find('?')));
+    for (std::size_t i = 0; i < segments.size();) {
+        const auto next = std::min(segments.find('/', i + 1), segments.size());
+        const std::string_view seg = std::string_view(segments).substr(i + 1, next - i - 1);
+        if (seg == "." || seg == ".." || seg == "%2e" || seg == "%2e%2e" || seg == ".%2e" ||
+            seg == "%2e.")
+            return fail(error, "the URL's path holds a . or .. segment");
+        i = next;
+    }
     return scheme + "://" + host + path;
 }
 

@@ -1,17 +1,19 @@
 #include "services/page_events.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 namespace cis::services {
 
 namespace {
 
-// SQLite's LIKE '%text%': ASCII letters in any case, everything else exactly.
-bool contains_like(std::string_view hay, std::string_view needle) {
-    const auto fold = [](unsigned char c) { return c < 0x80 ? std::tolower(c) : c; };
-    return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
-                       [&](char a, char b) { return fold(a) == fold(b); }) != hay.end();
+// At most this many on an upcoming page: the next few weeks of a busy organizer.
+constexpr std::size_t kUpcomingEvents = 50;
+
+store::UpcomingFilter schedule_filter(const store::Page& page, std::int64_t now) {
+    store::UpcomingFilter f;
+    f.organizer = page.organizer;
+    f.now = now;
+    f.text = page.filter;
+    f.limit = kMaxPageEvents;
+    return f;
 }
 
 }  // namespace
@@ -25,34 +27,38 @@ std::vector<Event> page_events(store::Tx& tx, const store::Page& page, std::int6
                            (with_cancelled || e->fields.status != EventStatus::Cancelled);
         return shown ? std::vector<Event>{std::move(*e)} : std::vector<Event>{};
     }
-    store::UpcomingFilter f;
-    f.organizer = page.organizer;
-    f.now = now;
-    f.text = page.filter;
+    store::UpcomingFilter f = schedule_filter(page, now);
     f.with_cancelled = with_cancelled;
     f.with_occurrences = with_cancelled;  // feeds carry moved and cancelled instances
-    f.limit = page.kind == "upcoming" ? 50 : kMaxPageEvents;
-    return tx.upcoming_events(f);
+    if (page.kind != "upcoming") return tx.upcoming_events(f);
+    // The next 50 shown; a feed adds the cancelled ones among them, which must not take
+    // the place of an event the page shows.
+    auto events = tx.upcoming_events(f);
+    std::size_t shown = 0;
+    std::erase_if(events, [&](const Event& e) {
+        if (shown >= kUpcomingEvents) return true;
+        if (e.fields.status != EventStatus::Cancelled) ++shown;
+        return false;
+    });
+    return events;
 }
 
-std::optional<Event> page_event(store::Tx& tx, const store::Page& page, const std::string& event_id,
-                                std::int64_t now) {
+std::optional<Event> page_event(store::Tx& tx, const store::Page& page,
+                                const std::string& event_id, std::int64_t now) {
     if (page.kind != "schedule") {  // one event, or the next 50: read them as shown
         for (auto& e : page_events(tx, page, now))
             if (e.id == event_id) return tx.find_event_by_id(event_id);
         return std::nullopt;
     }
-    // A schedule shows the organizer's events not over and not cancelled whose text holds
-    // the filter: the same test as store::Tx::upcoming_events, on one event.
-    auto e = tx.find_event_by_id(event_id);
-    if (!e || e->organizer != page.organizer || e->fields.status == EventStatus::Cancelled ||
-        (e->last_end && *e->last_end < now))
-        return std::nullopt;
-    const auto& f = e->fields;
-    if (!page.filter.empty() && !contains_like(f.summary, page.filter) &&
-        !contains_like(f.location, page.filter) && !contains_like(f.description, page.filter))
-        return std::nullopt;
-    return e;
+    // The schedule's own query, narrowed to the one event (past the 5 000th event of a
+    // schedule, a per-event link still resolves: the page just does not list it).
+    store::UpcomingFilter f = schedule_filter(page, now);
+    f.event_id = event_id;
+    f.with_occurrences = true;
+    f.limit = 1;
+    auto found = tx.upcoming_events(f);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
 }
 
 }  // namespace cis::services

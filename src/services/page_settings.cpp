@@ -49,8 +49,6 @@ std::optional<std::string> image_url_problem(std::string_view url) {
     const bool https = starts_with_nocase(url, "https://");
     if (!https && !starts_with_nocase(url, "http://"))
         return std::string("must be an http:// or https:// URL");
-    const auto rest = url.substr(https ? 8 : 7);
-    if (rest.empty() || rest.front() == '/') return std::string("has no host");
     for (unsigned char c : url) {
         // These could end a CSS url("…") or an HTML attribute, or are read differently by
         // browsers and servers: refused rather than escaped.
@@ -59,6 +57,10 @@ std::optional<std::string> image_url_problem(std::string_view url) {
             c == '>')
             return fmt::format("contains '{}' (encode it as %{:02X})", static_cast<char>(c), c);
     }
+    // The host as the landing URLs' rule reads it (no user name, a valid host and port):
+    // the page's CSP allows images from exactly that origin.
+    std::string why;
+    if (!normalise_landing_url(url, &why)) return why;
     return std::nullopt;
 }
 

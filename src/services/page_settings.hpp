@@ -1,8 +1,9 @@
 #pragma once
 // The configuration of a public page (SPEC §5) as the API sets it: which page (kind and,
 // for a landing page, its event) and its branding. Every value ends up in a public page —
-// in HTML text, attributes and a per-page <style> — so each one is held to a form that is
-// safe there even before escaping, and a refusal names the field and says what is allowed.
+// in HTML text, attributes and a per-page <style>. URLs and the colour are held to a form
+// that is safe there even before escaping; the title and filter are any one-line text, so
+// the pages must (and do) escape them. A refusal names the field and says what is allowed.
 #include <optional>
 #include <string>
 #include <string_view>

@@ -331,6 +331,7 @@ struct UpcomingFilter {
     std::string text;          // in summary, location or description (any case); "" = any
     bool with_cancelled = false;  // feeds: cancelled events too, until they would have ended
     bool with_occurrences = false;  // load the overridden instances of recurring events
+    std::string event_id;  // only this event, if it passes (a page's per-event links)
     std::size_t limit = 5000;
 };
 

@@ -52,15 +52,18 @@ std::optional<Page> SqliteTx::find_page(const std::string& id) {
     return read_page(s);
 }
 
+// The organizer's address is at ?3 (its domain exactly: not a LIKE pattern, whose _ and %
+// would match other domains).
+#define CIS_OF_DOMAIN "substr(organizer, -length(?3) - 1) = '@' || ?3"
+
 std::vector<Page> SqliteTx::list_pages(const PageFilter& f) {
     // By id; an organizer's pages through pages_by_organizer.
     auto s = f.organizer.empty()
-                 ? db_.prepare(
-                       CIS_PAGE_SELECT("WHERE id > ?2 AND (?3 = '' OR organizer LIKE '%@' || ?3) "
-                                       "AND ?1 = '' ORDER BY id LIMIT ?4"))
+                 ? db_.prepare(CIS_PAGE_SELECT("WHERE id > ?2 AND (?3 = '' OR " CIS_OF_DOMAIN
+                                               ") AND ?1 = '' ORDER BY id LIMIT ?4"))
                  : db_.prepare(CIS_PAGE_SELECT(
-                       "WHERE organizer = ?1 AND id > ?2 AND (?3 = '' OR organizer LIKE "
-                       "'%@' || ?3) ORDER BY organizer, id LIMIT ?4"));
+                       "WHERE organizer = ?1 AND id > ?2 AND (?3 = '' OR " CIS_OF_DOMAIN
+                       ") ORDER BY organizer, id LIMIT ?4"));
     s.bind(1, f.organizer).bind(2, f.after).bind(3, f.domain);
     s.bind(4, static_cast<std::int64_t>(f.limit));
     std::vector<Page> out;
@@ -88,11 +91,11 @@ std::vector<Event> SqliteTx::upcoming_events(const UpcomingFilter& f) {
     auto s = db_.prepare(CIS_EVENT_SELECT(
         "WHERE organizer = ?1 AND (last_end_utc IS NULL OR last_end_utc >= ?2) AND "
         "(?3 = 1 OR status <> 'cancelled') AND (?4 = '' OR summary LIKE ?4 ESCAPE '\\' OR "
-        "location LIKE ?4 ESCAPE '\\' OR description LIKE ?4 ESCAPE '\\') "
-        "ORDER BY start_utc, id LIMIT ?5"));
+        "location LIKE ?4 ESCAPE '\\' OR description LIKE ?4 ESCAPE '\\') AND "
+        "(?6 = '' OR id = ?6) ORDER BY start_utc, id LIMIT ?5"));
     s.bind(1, f.organizer).bind(2, f.now).bind(3, f.with_cancelled);
     s.bind(4, f.text.empty() ? std::string() : contains_pattern(f.text));
-    s.bind(5, static_cast<std::int64_t>(f.limit));
+    s.bind(5, static_cast<std::int64_t>(f.limit)).bind(6, f.event_id);
     std::vector<Event> out;
     while (s.step()) out.push_back(read_event(s));
     if (f.with_occurrences)

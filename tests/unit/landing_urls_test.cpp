@@ -27,7 +27,9 @@ TEST(LandingUrls, RefusesWhatBrowsersAndServersReadDifferently) {
           "https://club.example@evil.example/", "https://user:pw@club.example/",
           "https://club.example\\@evil.example/", "https://club.example/a b",
           "https://club.example/\"><script>", "https://club.example:99999/",
-          "https://club.example:x/", "https://2001:db8::1/", "https://:443/", ""}) {
+          "https://club.example:x/", "https://2001:db8::1/", "https://:443/", "",
+          "https://club.example/fans/../admin", "https://club.example/fans/%2E%2e/admin",
+          "https://club.example/./fans", "https://bücher.example/"}) {
         EXPECT_EQ(norm(bad).rfind("error: ", 0), 0u) << bad << " → " << norm(bad);
     }
 }
