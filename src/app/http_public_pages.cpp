@@ -223,11 +223,13 @@ void send(ApiContext& ctx, const Request& req, const Params& p, Respond respond)
     job.on_error = [results](store::Tx&, const std::exception&) { results->clear(); };
     job.done = [&ctx, sc, rows, results, email, b, back, respond](bool committed) {
         if (!committed || results->size() != rows->size()) return respond(unavailable());
-        bool queued = false, delivered = false;
+        // The redirect is for a send that fully worked: any event not sent (cancelled
+        // meanwhile, a suppressed address) is said on the result page instead.
+        bool queued = false, delivered = true;
         for (std::size_t i = 0; i < rows->size(); ++i) {
             (*rows)[i].outcome = outcome_of((*results)[i].outcome);
             queued |= (*rows)[i].outcome == pages::Outcome::Sent;
-            delivered |= (*rows)[i].outcome == pages::Outcome::Sent ||
+            delivered &= (*rows)[i].outcome == pages::Outcome::Sent ||
                          (*rows)[i].outcome == pages::Outcome::AlreadyInvited;
         }
         if (queued) ctx.work_queued();

@@ -34,6 +34,14 @@ std::string iso_date(std::int64_t epoch) {
     return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
 }
 
+// A UTC instant ("…Z"); a floating time (no zone: the same wall clock everywhere, kept
+// by CIS as if it were UTC) without the Z, which both services read as the visitor's time.
+std::string instant(std::int64_t utc, bool floating, std::string (*format)(std::int64_t)) {
+    std::string text = format(utc);
+    if (floating && text.ends_with('Z')) text.pop_back();
+    return text;
+}
+
 }  // namespace
 
 std::string url_encode(std::string_view text) {
@@ -55,9 +63,10 @@ std::string url_encode(std::string_view text) {
 
 std::string google_calendar_url(const Event& event) {
     const EventFields& f = event.fields;
-    const std::string dates =
-        f.all_day ? basic_date(f.start.utc) + "/" + basic_date(end_of(f))
-                  : format_basic_utc(f.start.utc) + "/" + format_basic_utc(end_of(f));
+    const std::string dates = f.all_day
+                                  ? basic_date(f.start.utc) + "/" + basic_date(end_of(f))
+                                  : instant(f.start.utc, f.start.floating, format_basic_utc) + "/" +
+                                        instant(end_of(f), f.start.floating, format_basic_utc);
     std::string url = "https://calendar.google.com/calendar/render?action=TEMPLATE&text=" +
                       url_encode(valid_utf8(f.summary)) + "&dates=" + url_encode(dates);
     if (!f.description.empty()) url += "&details=" + url_encode(shortened(f.description));
@@ -75,8 +84,9 @@ std::string outlook_calendar_url(const Event& event) {
     if (f.all_day)
         url += "&allday=true&startdt=" + iso_date(f.start.utc) + "&enddt=" + iso_date(end_of(f));
     else
-        url += "&allday=false&startdt=" + url_encode(rfc3339_utc(f.start.utc)) +
-               "&enddt=" + url_encode(rfc3339_utc(end_of(f)));
+        url += "&allday=false&startdt=" +
+               url_encode(instant(f.start.utc, f.start.floating, rfc3339_utc)) +
+               "&enddt=" + url_encode(instant(end_of(f), f.start.floating, rfc3339_utc));
     if (!f.description.empty()) url += "&body=" + url_encode(shortened(f.description));
     if (!f.location.empty()) url += "&location=" + url_encode(valid_utf8(f.location));
     return url;

@@ -35,7 +35,9 @@ std::string_view shortened(std::string_view text, bool* cut) {
 
 // "April 2027" for "2027-04".
 std::string month_label(std::string_view month) {
-    const int m = (month[5] - '0') * 10 + (month[6] - '0');
+    // "YYYY-MM" from event_when; anything else (a year past 9999) is shown as it is.
+    const int m = month.size() == 7 ? (month[5] - '0') * 10 + (month[6] - '0') : 0;
+    if (m < 1 || m > 12) return std::string(month);
     return fmt::format("{} {}", kMonthNames[m - 1], month.substr(0, 4));
 }
 
@@ -219,8 +221,11 @@ Rendered render_event_page(const PageView& v) {
     if (events.empty())
         out += landing ? "<p class=\"empty\">This event is over or no longer available.</p>\n"
                        : "<p class=\"empty\">There are no upcoming events on this page.</p>\n";
-    else if (shown_count == 0)
-        out += "<p class=\"empty\" id=\"no-match\">No event matches these filters.</p>\n";
+    else  // the script shows it when its filters leave no row
+        out += shown_count == 0
+                   ? "<p class=\"empty\" id=\"no-match\">No event matches these filters.</p>\n"
+                   : "<p class=\"empty\" id=\"no-match\" hidden>No event matches these "
+                     "filters.</p>\n";
     out += "<ul class=\"events\">\n";
     for (std::size_t i = 0; i < events.size(); ++i)
         event_row(out, v, events[i], whens[i], shown[i], landing);

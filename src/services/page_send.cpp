@@ -39,8 +39,8 @@ std::vector<PageSendResult> send_page_invitations(store::Tx& tx,
         PageSendResult res{id, PageSendOutcome::NotSent};
         if (o.error_code.empty())
             res.outcome = o.created ? PageSendOutcome::Sent : PageSendOutcome::AlreadyInvited;
-        else if (o.error_code == "event_cancelled")
-            res.outcome = PageSendOutcome::Cancelled;
+        else if (o.error_code == "event_cancelled" || o.error_code == "event_not_found")
+            res.outcome = PageSendOutcome::Cancelled;  // "no longer available" to the visitor
         else if (o.error_code == "event_over")
             res.outcome = PageSendOutcome::Over;
         results.push_back(std::move(res));

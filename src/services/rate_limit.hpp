@@ -27,13 +27,12 @@ class RateLimiter {
     std::int64_t window() const { return window_; }
 
   private:
-    void sweep(std::int64_t now_ms);  // drops keys whose instant has passed
-
     std::int64_t limit_, window_;
-    std::int64_t interval_ms_;  // window / limit: the cost of one hit
-    std::size_t max_keys_;
+    std::int64_t interval_us_;  // window / limit: the cost of one hit, in microseconds
+    std::size_t max_keys_;      // beyond it (after dropping expired keys) new keys go uncounted
     std::mutex mu_;
-    std::unordered_map<std::string, std::int64_t> tat_ms_;  // key → theoretical arrival time
+    std::unordered_map<std::string, std::int64_t> tat_us_;  // key → theoretical arrival time
+    std::int64_t last_sweep_ = 0;
 };
 
 }  // namespace cis::services

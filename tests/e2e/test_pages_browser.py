@@ -37,6 +37,9 @@ def why_no_browser():
     return None
 
 
+# CI sets CIS_REQUIRE_BROWSER=1 (.ci/run): there a missing browser fails instead of skipping.
+if os.environ.get("CIS_REQUIRE_BROWSER") == "1" and why_no_browser():
+    raise RuntimeError(f"CIS_REQUIRE_BROWSER=1 but {why_no_browser()}")
 pytestmark = pytest.mark.skipif(why_no_browser() is not None, reason=f"browser tests skipped: {why_no_browser()}")
 
 
@@ -101,7 +104,9 @@ def assert_screenshots(files, *names):
     by_name = {pathlib.Path(f).name: f for f in files}
     for name in names:
         for label, width in (("phone", 390), ("desktop", 1280)):
-            path = pathlib.Path(by_name.get(f"{name}-{label}.png", SHOTS / f"{name}-{label}.png"))
+            # Only what this run's script reported: an old file from an earlier run never counts.
+            assert f"{name}-{label}.png" in by_name, f"{name}-{label}.png was not shot"
+            path = pathlib.Path(by_name[f"{name}-{label}.png"])
             data = path.read_bytes()
             assert data[:8] == b"\x89PNG\r\n\x1a\n", path
             w, h = struct.unpack(">II", data[16:24])

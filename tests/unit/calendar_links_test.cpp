@@ -46,6 +46,19 @@ TEST(CalendarLinks, AllDayEventsGoAsDatesAndAMissingEndIsADay) {
               std::string::npos);
 }
 
+TEST(CalendarLinks, FloatingTimesGoWithoutAZoneSoTheVisitorsClockApplies) {
+    Event e = game();
+    e.fields.timezone.clear();
+    e.fields.start.floating = e.fields.end.floating = true;
+    EXPECT_NE(google_calendar_url(e).find("&dates=20300402T190000%2F20300402T210000&"),
+              std::string::npos)
+        << google_calendar_url(e);
+    EXPECT_NE(outlook_calendar_url(e).find(
+                  "&startdt=2030-04-02T19%3A00%3A00&enddt=2030-04-02T21%3A00%3A00"),
+              std::string::npos)
+        << outlook_calendar_url(e);
+}
+
 TEST(CalendarLinks, LongDescriptionsAreCutOnACharacterBoundary) {
     Event e = game();
     e.fields.description = std::string(999, 'a') + "é" + std::string(500, 'b');

@@ -26,11 +26,22 @@ TEST(RateLimiter, ZeroMeansNoLimit) {
     for (int i = 0; i < 1000; ++i) ASSERT_EQ(limiter.hit("k", 1), 0);
 }
 
-TEST(RateLimiter, StaysBoundedUnderManyKeys) {
+TEST(RateLimiter, StaysBoundedUnderManyKeysAndKeepsTheCountsItHas) {
     RateLimiter limiter(1, 3600, 100);
     for (int i = 0; i < 10'000; ++i) ASSERT_EQ(limiter.hit(std::to_string(i), 1000), 0);
-    // The newest key is still counted.
-    EXPECT_GT(limiter.hit("9999", 1000), 0);
+    // A flood of new keys does not reset the ones already counted.
+    EXPECT_GT(limiter.hit("0", 1000), 0);
+    EXPECT_GT(limiter.hit("99", 1000), 0);
+    // Once their hour has passed, room frees up and new keys are counted again.
+    EXPECT_EQ(limiter.hit("new", 1000 + 3601), 0);
+    EXPECT_GT(limiter.hit("new", 1000 + 3601), 0);
+}
+
+TEST(RateLimiter, AHighLimitAllowsExactlyItsBurst) {
+    RateLimiter limiter(600, 1);  // an interval below a millisecond
+    int allowed = 0;
+    for (int i = 0; i < 2000; ++i) allowed += limiter.hit("k", 5) == 0;
+    EXPECT_EQ(allowed, 600);
 }
 
 }  // namespace

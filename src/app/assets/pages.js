@@ -20,10 +20,18 @@
         el: items[i],
         month: items[i].getAttribute("data-month") || "",
         date: items[i].getAttribute("data-date") || "",
-        text: (items[i].textContent || "").toLowerCase(),
+        // What the server's q matches: summary, place and description, not the links.
+        text: rowText(items[i]),
         box: items[i].querySelector("input[type=checkbox]")
       });
     }
+  }
+
+  function rowText(item) {
+    var parts = item.querySelectorAll(".summary, .where, .description");
+    var text = "";
+    for (var i = 0; i < parts.length; i++) text += (parts[i].textContent || "") + "\n";
+    return text.toLowerCase();
   }
 
   function countSelected() {
