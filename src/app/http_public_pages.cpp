@@ -64,10 +64,11 @@ http::Response not_found() {
                       "organizer removed the page.");
 }
 
-http::Response unavailable(int status = 503) {
-    auto r = error_page(status, {}, "Please try again in a minute",
+// A busy or failing database: nothing was sent.
+http::Response unavailable() {
+    auto r = error_page(503, {}, "Please try again in a minute",
                         "Your request could not be handled just now. Nothing was sent.");
-    if (status == 503) r.headers.emplace_back("Retry-After", "30");
+    r.headers.emplace_back("Retry-After", "30");
     return r;
 }
 

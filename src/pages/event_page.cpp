@@ -20,10 +20,6 @@ constexpr const char* kMonthNames[] = {"January",   "February", "March",    "Apr
                                        "May",       "June",     "July",     "August",
                                        "September", "October",  "November", "December"};
 
-void append_escaped(std::string& out, std::string_view text) {
-    append_html(out, text);
-}
-
 // The first ~kDescriptionShown bytes, cut at a character boundary.
 std::string_view shortened(std::string_view text, bool* cut) {
     *cut = text.size() > kDescriptionShown;
@@ -44,7 +40,7 @@ std::string month_label(std::string_view month) {
 void filter_controls(std::string& out, const PageView& v, const std::vector<std::string>& months) {
     const Filters& f = v.filters;
     out += "<form id=\"filter-form\" class=\"filters\" method=\"get\" action=\"/p/";
-    append_escaped(out, v.id);
+    append_html(out, v.id);
     out +=
         "\" role=\"search\">\n<fieldset>\n<legend>Find events</legend>\n"
         "<div class=\"field\"><label for=\"filter-month\">Month</label>\n"
@@ -68,11 +64,11 @@ void filter_controls(std::string& out, const PageView& v, const std::vector<std:
         "\"></div>\n<div class=\"field field-q\"><label for=\"filter-q\">Search</label>\n"
         "<input id=\"filter-q\" name=\"q\" type=\"search\" placeholder=\"Team, venue, …\" "
         "value=\"";
-    append_escaped(out, f.q);
+    append_html(out, f.q);
     out +=
         "\"></div>\n<div class=\"filter-actions\"><button type=\"submit\" "
         "id=\"filter-apply\">Filter</button>\n<a href=\"/p/";
-    append_escaped(out, v.id);
+    append_html(out, v.id);
     out += "\" id=\"filter-clear\">Show all</a></div>\n</fieldset>\n</form>\n";
     if (!f.ignored.empty()) {
         out += "<p class=\"notice\" role=\"status\">Ignored a filter that is not a date or month: ";
@@ -96,37 +92,37 @@ void event_row(std::string& out, const PageView& v, const Event& e, const EventW
     out += "<label class=\"pick\"><input type=\"checkbox\" name=\"event\" value=\"";
     out += id;
     out += landing ? "\" checked> <span class=\"summary\">" : "\"> <span class=\"summary\">";
-    append_escaped(out, e.fields.summary.empty() ? std::string_view("(untitled event)")
+    append_html(out, e.fields.summary.empty() ? std::string_view("(untitled event)")
                                                  : std::string_view(e.fields.summary));
     out += "</span></label>\n<p class=\"when\">";
     if (when.utc.empty()) {
-        append_escaped(out, when.text);
+        append_html(out, when.text);
     } else {
         out += "<time datetime=\"";
         out += when.utc;
         out += "\" data-zone=\"";
-        append_escaped(out, when.zone);
+        append_html(out, when.zone);
         out += "\">";
-        append_escaped(out, when.text);
+        append_html(out, when.text);
         out += "</time>";
     }
     if (!e.recurrence.rrule.empty()) {
         if (const auto repeat = imip::repeat_text(e.recurrence.rrule); !repeat.empty()) {
             out += " <span class=\"repeat\">(repeats ";
-            append_escaped(out, repeat);
+            append_html(out, repeat);
             out += ")</span>";
         }
     }
     out += "</p>\n";
     if (!e.fields.location.empty()) {
         out += "<p class=\"where\">";
-        append_escaped(out, e.fields.location);
+        append_html(out, e.fields.location);
         out += "</p>\n";
     }
     if (!e.fields.description.empty()) {
         bool cut = false;
         out += "<p class=\"description\">";
-        append_escaped(out, shortened(e.fields.description, &cut));
+        append_html(out, shortened(e.fields.description, &cut));
         if (cut) out += "…";
         out += "</p>\n";
     }
@@ -134,12 +130,12 @@ void event_row(std::string& out, const PageView& v, const Event& e, const EventW
     // redirects there, so thousands of rows do not each carry two long URLs.
     const auto add_link = [&](std::string_view service) {
         if (landing) {
-            append_escaped(out, service == "google" ? imip::google_calendar_url(e)
+            append_html(out, service == "google" ? imip::google_calendar_url(e)
                                                     : imip::outlook_calendar_url(e));
             return;
         }
         out += "/p/";
-        append_escaped(out, v.id);
+        append_html(out, v.id);
         out += "/add/";
         out += id;
         out += '/';
@@ -154,7 +150,7 @@ void event_row(std::string& out, const PageView& v, const Event& e, const EventW
         "href=\"";
     add_link("outlook");
     out += "\">Outlook.com</a> · <a class=\"download-ics\" download href=\"/p/";
-    append_escaped(out, v.id);
+    append_html(out, v.id);
     out += "/ics/";
     out += id;
     out += "\">download .ics</a></p>\n</li>\n";
@@ -209,7 +205,7 @@ Rendered render_event_page(const PageView& v) {
     }
 
     out += "<form id=\"send-form\" method=\"post\" action=\"/p/";
-    append_escaped(out, v.id);
+    append_html(out, v.id);
     out += "/send\">\n<fieldset class=\"events-box\">\n<legend>";
     out += landing ? "Event" : "Choose events";
     out += "</legend>\n";
@@ -245,9 +241,9 @@ Rendered render_event_page(const PageView& v) {
     out += "</form>\n";
     if (!landing && !v.feed_url.empty()) {
         out += "<p class=\"subscribe\">Keep your calendar up to date: <a id=\"subscribe\" href=\"";
-        append_escaped(out, v.webcal_url);
+        append_html(out, v.webcal_url);
         out += "\">subscribe to this calendar</a> (<a id=\"feed-download\" href=\"";
-        append_escaped(out, v.feed_url);
+        append_html(out, v.feed_url);
         out += "\">feed address</a>)</p>\n";
     }
     close_page(out);
