@@ -1,12 +1,11 @@
 // GET /assets/{name}: the compiled-in stylesheet and scripts of the public pages. No key:
 // they hold no data. Versioned URLs (asset_url) may be cached for a year; the ETag answers
 // a revalidation of an unversioned one with 304.
-#include <openssl/evp.h>
-
 #include <map>
 #include <stdexcept>
 
 #include "app/assets.hpp"
+#include "services/ids.hpp"
 
 namespace cis::app {
 
@@ -24,24 +23,11 @@ std::string content_type_of(std::string_view name) {
     return "application/octet-stream";
 }
 
-std::string short_digest(std::string_view bytes) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < 5; ++i) {
-        out += kHex[digest[i] >> 4];
-        out += kHex[digest[i] & 15];
-    }
-    return out;
-}
-
 const std::map<std::string, Served, std::less<>>& served() {
     static const auto table = [] {
         std::map<std::string, Served, std::less<>> t;
         for (const auto& [name, bytes] : asset_files()) {
-            const std::string v = short_digest(bytes);
+            const std::string v = services::sha256_hex(bytes).substr(0, 10);
             t[std::string(name)] = Served{bytes, content_type_of(name), "\"" + v + "\"",
                                           "/assets/" + std::string(name) + "?v=" + v};
         }
@@ -73,7 +59,7 @@ void add_asset_routes(http::Router& router) {
                                 {"Cache-Control", versioned ? "public, max-age=31536000, immutable"
                                                             : "public, max-age=300"},
                                 {"X-Content-Type-Options", "nosniff"}};
-                   if (req.header("If-None-Match") == it->second.etag) {
+                   if (http::etag_matches(req.header("If-None-Match"), it->second.etag)) {
                        r.status = 304;
                    } else {
                        r.body = std::string(it->second.bytes);

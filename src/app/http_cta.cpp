@@ -21,6 +21,7 @@
 #include "app/assets.hpp"
 #include "app/public_html.hpp"
 #include "app/public_limits.hpp"
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "http/url.hpp"
 #include "imip/mime_text.hpp"
@@ -155,15 +156,8 @@ http::Response page(int status, std::string_view title, std::string_view body_ht
     const std::string script = with_script ? fmt::format("<script src=\"{}\" defer></script>\n",
                                                          html_escape(asset_url("cta.js")))
                                            : "";
-    return public_html_response(
-        status,
-        fmt::format(
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<meta name=\"robots\" content=\"noindex\">\n<title>{}</title>\n<style>{}</style>\n"
-            "{}</head>\n<body>\n{}</body>\n</html>\n",
-            html_escape(title), kStyle, script, body_html),
-        content_security_policy(landing_url), "same-origin");
+    return public_html_response(status, small_page_html(title, kStyle, script, body_html),
+                                content_security_policy(landing_url), "same-origin");
 }
 
 http::Response message_page(int status, std::string_view title, std::string_view text) {
@@ -339,8 +333,7 @@ void send(ApiContext& ctx, const Request& req, const Params& p, Respond respond)
         return respond(
             a.error(422, "invalid_email", "Please check the address",
                     fmt::format("“{}” is not a valid email address: {}.", *email, checked.error)));
-    std::string lower = checked.address;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = ascii_lower(checked.address);
     const std::int64_t now = std::time(nullptr);
     // Unknown links are refused before they count against anybody's limits.
     bool known = false;

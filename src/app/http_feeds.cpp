@@ -55,23 +55,6 @@ imip::FeedInput feed_input(const ApiContext& ctx, store::Tx& tx, const std::stri
     return in;
 }
 
-// Does the client already hold this version? If-None-Match may list several tags, or *.
-bool client_has(const Request& req, const std::string& etag) {
-    const std::string header = req.header("If-None-Match");
-    std::size_t start = 0;
-    while (start < header.size()) {
-        auto end = header.find(',', start);
-        if (end == std::string::npos) end = header.size();
-        std::string_view tag(header.data() + start, end - start);
-        while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
-        while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
-        if (tag.starts_with("W/")) tag.remove_prefix(2);  // weak comparison (RFC 9110 §13.1.2)
-        if (tag == "*" || tag == etag) return true;
-        start = end + 1;
-    }
-    return false;
-}
-
 // "Cup final: Ajax – PSV" → "Cup-final-Ajax-PSV.ics": a file name every system and every
 // Content-Disposition parser takes as it is.
 std::string file_name(const std::string& summary) {
@@ -135,7 +118,7 @@ void answer(const Request& req, const Respond& respond, const Feed& feed,
     // Text in a feed comes from organizers' mail: never sniffed, never run as a page.
     r.headers.emplace_back("X-Content-Type-Options", "nosniff");
     r.headers.emplace_back("Content-Security-Policy", "default-src 'none'; sandbox");
-    if (client_has(req, etag)) {
+    if (http::etag_matches(req.header("If-None-Match"), etag)) {
         r.status = 304;
         r.body.clear();
         r.content_type.clear();

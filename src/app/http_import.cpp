@@ -10,6 +10,7 @@
 #include "app/api_support.hpp"
 #include "app/intake_pipeline.hpp"
 #include "core/address.hpp"
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "services/event_import.hpp"
 
@@ -20,16 +21,6 @@ namespace {
 using http::json_error;
 using http::json_response;
 using namespace api;
-
-// The media type of a Content-Type value, lower-case, without parameters.
-std::string media_type(std::string value) {
-    value = value.substr(0, value.find(';'));
-    std::string out;
-    for (char c : value)
-        if (c != ' ' && c != '\t')
-            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::optional<bool> is_csv_type(const std::string& type) {
     if (type == "text/calendar" || type == "application/ics") return false;

@@ -59,11 +59,7 @@ nlohmann::json organizer_view(const ApiContext& ctx, const store::Organizer& o, 
     auto j = services::organizer_json(o);
     j["approval"] = approval_json(tx.organizer_approval(o.email));
     j["events"] = tx.count_events({"", o.email});
-    store::KeyFilter keys;
-    keys.organizer = o.email;
-    keys.include_revoked = false;
-    keys.limit = 100000;
-    j["active_keys"] = tx.list_api_keys_page(keys).size();
+    j["active_keys"] = tx.count_active_keys(o.email);
     j["landing_urls"] = tx.landing_urls(o.email);  // where CTA links and pages may send visitors
     if (show_secret && !o.secret.empty())
         j["secret_address"] = fmt::format("{}+{}@{}", ctx.create_mailbox, o.secret, ctx.domain);

@@ -19,6 +19,7 @@
 #include "app/http_api.hpp"
 #include "app/public_html.hpp"
 #include "app/public_limits.hpp"
+#include "core/text.hpp"
 #include "http/url.hpp"
 #include "mail/address_check.hpp"
 #include "pages/event_page.hpp"
@@ -70,11 +71,6 @@ http::Response unavailable() {
                         "Your request could not be handled just now. Nothing was sent.");
     r.headers.emplace_back("Retry-After", "30");
     return r;
-}
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 void show(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
@@ -174,7 +170,7 @@ void send(ApiContext& ctx, const Request& req, const Params& p, Respond respond)
                              : fmt::format("“{}” is not an email address we can send to: {}.",
                                            email_in.substr(0, 254), checked.error),
             back));
-    const std::string email = lower(checked.address);
+    const std::string email = ascii_lower(checked.address);
     if (ids.empty())
         return respond(error_page(422, b, "Nothing selected",
                                   "Tick at least one event, then send again.", back));

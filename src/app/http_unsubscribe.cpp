@@ -55,13 +55,7 @@ const std::string& content_security_policy() {
 
 http::Response page(int status, std::string_view title, std::string_view body_html) {
     return public_html_response(
-        status,
-        fmt::format(
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<meta name=\"robots\" content=\"noindex\">\n<title>{}</title>\n<style>{}</style>\n"
-            "</head>\n<body>\n<main>\n{}</main>\n</body>\n</html>\n",
-            html_escape(title), kStyle, body_html),
+        status, small_page_html(title, kStyle, "", fmt::format("<main>\n{}</main>\n", body_html)),
         content_security_policy());
 }
 

@@ -1,6 +1,9 @@
 #include "app/public_html.hpp"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
+
+#include "imip/mime_text.hpp"
 
 namespace cis::app {
 
@@ -24,6 +27,16 @@ http::Response public_html_response(int status, std::string html, const std::str
         {"X-Frame-Options", "DENY"},      {"Referrer-Policy", std::string(referrer_policy)},
         {"Cache-Control", "no-store"},    {"X-Robots-Tag", "noindex"}};
     return r;
+}
+
+std::string small_page_html(std::string_view title, std::string_view style,
+                            std::string_view head_extra, std::string_view body_html) {
+    return fmt::format(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<meta name=\"robots\" content=\"noindex\">\n<title>{}</title>\n<style>{}</style>\n"
+        "{}</head>\n<body>\n{}</body>\n</html>\n",
+        imip::html_escape(title), style, head_extra, body_html);
 }
 
 std::string webcal_url(std::string_view http_url) {

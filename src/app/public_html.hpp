@@ -19,6 +19,11 @@ std::string csp_hash(std::string_view text);
 http::Response public_html_response(int status, std::string html, const std::string& csp,
                                     std::string_view referrer_policy = "no-referrer");
 
+// A one-box page (unsubscribe, CTA): the document around `body_html` with its title
+// (escaped here), one inline style (allow it by csp_hash) and `head_extra` (a script tag).
+std::string small_page_html(std::string_view title, std::string_view style,
+                            std::string_view head_extra, std::string_view body_html);
+
 // "webcal://host/p/x/feed.ics" for "https://host/p/x/feed.ics": what calendar apps
 // subscribe to.
 std::string webcal_url(std::string_view http_url);

@@ -3,6 +3,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <cctype>
 
+#include "core/text.hpp"
 #include "pages/layout.hpp"
 
 namespace cis::app {
@@ -25,11 +26,6 @@ std::string host_of(std::string_view peer) {
     if (colon != std::string_view::npos && peer.find(':') == colon)
         return std::string(peer.substr(0, colon));
     return std::string(peer);
-}
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 std::string key_of(const std::string& host) {
@@ -70,11 +66,11 @@ LimitVerdict check_send_limits(ApiContext& ctx, const http::Request& req, const 
 }
 
 bool same_site_post(const ApiContext& ctx, const http::Request& req) {
-    const std::string origin = lower(req.header("Origin"));
+    const std::string origin = ascii_lower(req.header("Origin"));
     if (origin.empty()) return true;
-    if (origin == "null") return lower(req.header("Sec-Fetch-Site")) == "same-origin";
-    if (origin == lower(pages::origin_of(ctx.public_url))) return true;
-    const std::string host = lower(req.header("Host"));
+    if (origin == "null") return ascii_lower(req.header("Sec-Fetch-Site")) == "same-origin";
+    if (origin == ascii_lower(pages::origin_of(ctx.public_url))) return true;
+    const std::string host = ascii_lower(req.header("Host"));
     return !host.empty() && (origin == "http://" + host || origin == "https://" + host);
 }
 

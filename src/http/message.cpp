@@ -44,4 +44,19 @@ Response json_error(int status, std::string_view code, std::string_view message)
     return json_response(status, {{"error", {{"code", code}, {"message", message}}}});
 }
 
+bool etag_matches(std::string_view if_none_match, std::string_view etag) {
+    std::size_t start = 0;
+    while (start < if_none_match.size()) {
+        auto end = if_none_match.find(',', start);
+        if (end == std::string_view::npos) end = if_none_match.size();
+        std::string_view tag = if_none_match.substr(start, end - start);
+        while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+        while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+        if (tag.starts_with("W/")) tag.remove_prefix(2);
+        if (tag == "*" || tag == etag) return true;
+        start = end + 1;
+    }
+    return false;
+}
+
 }  // namespace cis::http

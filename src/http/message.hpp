@@ -44,6 +44,10 @@ struct Response {
 Response json_error(int status, std::string_view code, std::string_view message);
 Response json_response(int status, const nlohmann::json& body);
 
+// Whether a client holding `etag` ('"abc"') already has this version: If-None-Match may
+// list several tags, weak ones (W/, compared weakly as RFC 9110 §13.1.2 allows for GET), or *.
+bool etag_matches(std::string_view if_none_match, std::string_view etag);
+
 // Delivers the response. Call exactly once, from any thread, now or later; later calls are
 // ignored, and so is a call after the connection closed (e.g. after handler_timeout). Cheap
 // to copy; holds the connection only weakly.

@@ -1,19 +1,19 @@
 #include "pages/branding.hpp"
 
-#include <cctype>
+#include "core/text.hpp"
 
 namespace cis::pages {
 
 namespace {
 
 bool starts_with_scheme(std::string_view url) {
-    const auto lower_prefix = [&](std::string_view p) {
-        if (url.size() < p.size()) return false;
-        for (std::size_t i = 0; i < p.size(); ++i)
-            if (std::tolower(static_cast<unsigned char>(url[i])) != p[i]) return false;
-        return true;
-    };
-    return lower_prefix("https://") || lower_prefix("http://");
+    return starts_with_nocase(url, "https://") || starts_with_nocase(url, "http://");
+}
+
+// Kept in a CSS url("…"): printable ASCII but what could end the string or the url().
+bool css_plain(unsigned char c) {
+    return c > 0x20 && c < 0x7f && c != '"' && c != '\'' && c != '\\' && c != '(' && c != ')' &&
+           c != '<' && c != '>';
 }
 
 }  // namespace
@@ -27,21 +27,7 @@ std::string safe_http_url(std::string_view url) {
 
 std::string css_url(std::string_view url) {
     if (!starts_with_scheme(url)) return "";
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(url.size() + 8);
-    for (unsigned char c : url) {
-        const bool plain = c > 0x20 && c < 0x7f && c != '"' && c != '\'' && c != '\\' && c != '(' &&
-                           c != ')' && c != '<' && c != '>';
-        if (plain) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
+    return percent_encode(url, css_plain);
 }
 
 std::string css_colour(std::string_view accent) {

@@ -93,7 +93,7 @@ void event_row(std::string& out, const PageView& v, const Event& e, const EventW
     out += id;
     out += landing ? "\" checked> <span class=\"summary\">" : "\"> <span class=\"summary\">";
     append_html(out, e.fields.summary.empty() ? std::string_view("(untitled event)")
-                                                 : std::string_view(e.fields.summary));
+                                              : std::string_view(e.fields.summary));
     out += "</span></label>\n<p class=\"when\">";
     if (when.utc.empty()) {
         append_html(out, when.text);
@@ -131,7 +131,7 @@ void event_row(std::string& out, const PageView& v, const Event& e, const EventW
     const auto add_link = [&](std::string_view service) {
         if (landing) {
             append_html(out, service == "google" ? imip::google_calendar_url(e)
-                                                    : imip::outlook_calendar_url(e));
+                                                 : imip::outlook_calendar_url(e));
             return;
         }
         out += "/p/";

@@ -40,12 +40,6 @@ bool contains_lower(std::string_view haystack, std::string_view needle_lower) {
 
 }  // namespace
 
-std::string ascii_lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 Filters parse_filters(const std::multimap<std::string, std::string>& query) {
     Filters f;
     const auto take = [&](const char* name, std::string& into, bool (*valid)(std::string_view)) {

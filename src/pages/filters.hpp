@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/event.hpp"
+#include "core/text.hpp"
 #include "pages/event_time.hpp"
 
 namespace cis::pages {
@@ -28,8 +29,5 @@ Filters parse_filters(const std::multimap<std::string, std::string>& query);
 // is the filter text lower-cased once by the caller.
 bool passes(const Filters& f, std::string_view q_lower, const EventWhen& when,
             const EventFields& fields);
-
-// ASCII lower case (enough for keyword search without ICU per row).
-std::string ascii_lower(std::string_view text);
 
 }  // namespace cis::pages

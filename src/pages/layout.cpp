@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "core/text.hpp"
 #include "imip/mime_text.hpp"
 
 namespace cis::pages {
@@ -52,13 +53,10 @@ void close_page(std::string& out) {
 }
 
 std::string origin_of(std::string_view url) {
-    std::string lower;
-    for (char c : url.substr(0, 8))
-        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::size_t scheme_end;
-    if (lower.starts_with("https://"))
+    if (starts_with_nocase(url, "https://"))
         scheme_end = 8;
-    else if (lower.starts_with("http://"))
+    else if (starts_with_nocase(url, "http://"))
         scheme_end = 7;
     else
         return "";
@@ -67,9 +65,7 @@ std::string origin_of(std::string_view url) {
     // A CSP source must not carry anything that would end it or start another one.
     for (unsigned char c : origin)
         if (c <= 0x20 || c == ';' || c == ',' || c == '\'' || c == '@' || c >= 0x7f) return "";
-    for (std::size_t i = 0; i < scheme_end; ++i)
-        origin[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(origin[i])));
-    return origin;
+    return ascii_lower(origin.substr(0, scheme_end)) + origin.substr(scheme_end);
 }
 
 std::string image_sources(const Branding& b) {

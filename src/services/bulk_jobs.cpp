@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/text.hpp"
 #include "core/thread_name.hpp"
 #include "mail/address_check.hpp"
 #include "services/bulk_rows.hpp"
@@ -73,9 +74,7 @@ class JobRun {
             p.skip.reason = "invalid_email";
             p.skip.detail = checked.error;
         } else {
-            std::string email = checked.address;
-            for (char& c : email)
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            const std::string email = ascii_lower(checked.address);
             if (!row.event.empty() && row.event != job_.event_id) {
                 p.skip.reason = "other_event";
                 p.skip.detail = "the row names event " + row.event.substr(0, 64);

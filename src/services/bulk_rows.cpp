@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.hpp"
 #include "csv/reader.hpp"
 
 namespace cis::services {
@@ -120,10 +121,7 @@ void for_each_bulk_row(const std::string& format, std::string_view input,
 }
 
 std::optional<std::string> bulk_format_of(std::string_view content_type) {
-    const auto semi = content_type.find(';');
-    std::string type(content_type.substr(0, semi));
-    for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    while (!type.empty() && type.back() == ' ') type.pop_back();
+    const std::string type = media_type(content_type);
     if (type == "text/csv" || type == "application/vnd.ms-excel" || type == "text/plain")
         return "csv";
     if (type == "application/json") return "json";

@@ -1,18 +1,13 @@
 #include "services/landing_urls.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
 namespace cis::services {
 
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 std::optional<std::string> fail(std::string* error, std::string why) {
     if (error) *error = std::move(why);
@@ -43,7 +38,7 @@ std::optional<std::string> normalise_landing_url(std::string_view url, std::stri
                         "quote or an angle bracket (percent-encode them)");
     const auto colon = url.find("://");
     if (colon == std::string_view::npos) return fail(error, "the URL must start with https://");
-    const std::string scheme = lower(url.substr(0, colon));
+    const std::string scheme = ascii_lower(url.substr(0, colon));
     if (scheme != "https" && scheme != "http")
         return fail(error, "only http and https URLs are allowed, not " + scheme);
     std::string_view rest = url.substr(colon + 3);
@@ -55,7 +50,7 @@ std::optional<std::string> normalise_landing_url(std::string_view url, std::stri
     if (authority.find('@') != std::string_view::npos)
         return fail(error, "the URL must not carry a user name or password");
     if (authority.empty()) return fail(error, "the URL has no host");
-    std::string host = lower(authority);
+    std::string host = ascii_lower(authority);
     std::optional<std::string> port;  // as written, when there is a colon
     if (host.front() == '[') {        // an IPv6 literal: [hex:...]
         const auto close = host.find(']');
@@ -99,7 +94,7 @@ std::optional<std::string> normalise_landing_url(std::string_view url, std::stri
     if (path.empty() || path.front() == '?')
         path = "/" + path;  // not insert(0, …): GCC 12 -Wrestrict
     // "/fans/../admin" is "/admin" to a browser: a path under an entry must be one.
-    const std::string segments = lower(path.substr(0, path.find('?')));
+    const std::string segments = ascii_lower(path.substr(0, path.find('?')));
     for (std::size_t i = 0; i < segments.size();) {
         const auto next = std::min(segments.find('/', i + 1), segments.size());
         const std::string_view seg = std::string_view(segments).substr(i + 1, next - i - 1);

@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "core/text.hpp"
 #include "services/ids.hpp"
 #include "services/landing_urls.hpp"
 
@@ -13,13 +14,6 @@ namespace {
 
 PageSettingsError problem(std::string_view field, std::string message) {
     return {fmt::format("invalid_{}", field), std::move(message)};
-}
-
-bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-    return true;
 }
 
 std::size_t code_points(std::string_view text) {
@@ -113,10 +107,8 @@ std::optional<PageSettingsError> apply_page_fields(const nlohmann::json& body, s
             *field = *normal;
             continue;
         }
-        *field = text;
-        if (name == "accent")  // stored in one case, so equal colours compare equal
-            for (char& c : *field)
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        // The accent is stored in one case, so equal colours compare equal.
+        *field = name == "accent" ? ascii_lower(text) : std::string(text);
     }
     return std::nullopt;
 }

@@ -318,7 +318,9 @@ CREATE TABLE bulk_skips (
     PRIMARY KEY (job_id, line)
 ) WITHOUT ROWID;
 )SQL"},
-        {5, "public pages, call-to-action links, landing URL allow-lists, calendar feeds",
+        {5,
+         "public pages, call-to-action links, landing URL allow-lists, calendar feeds; keys by "
+         "organizer",
          R"SQL(
 CREATE TABLE pages (
     id                  TEXT PRIMARY KEY,     -- the short URL /p/{id}
@@ -352,6 +354,8 @@ CREATE TABLE landing_urls (
     created_at          INTEGER NOT NULL,
     PRIMARY KEY (organizer, url)
 ) WITHOUT ROWID;
+-- An organizer's keys: shown (counted) with the organizer, revoked when it is removed.
+CREATE INDEX api_keys_by_organizer ON api_keys (organizer);
 CREATE TABLE organizer_feeds (
     organizer           TEXT PRIMARY KEY,
     token               TEXT NOT NULL UNIQUE, -- /feed/{token}/calendar.ics

@@ -127,6 +127,7 @@ class SqliteTx final : public Tx {
     std::vector<OrganizerDomain> list_organizer_domains() override;
     bool remove_organizer_domain(const std::string& domain) override;
     std::vector<ApiKey> list_api_keys_page(const KeyFilter& f) override;
+    std::int64_t count_active_keys(const std::string& organizer) override;
     // bulk invitation jobs (sqlite_tx_bulk.cpp)
     std::int64_t insert_bulk_job(const BulkJob& j, const std::string& input) override;
     std::optional<BulkJob> find_bulk_job(std::int64_t id) override;

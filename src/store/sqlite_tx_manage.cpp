@@ -39,6 +39,14 @@ bool SqliteTx::remove_organizer_domain(const std::string& domain) {
     return db_.changes() > 0;
 }
 
+std::int64_t SqliteTx::count_active_keys(const std::string& organizer) {
+    auto s =
+        db_.prepare("SELECT count(*) FROM api_keys WHERE organizer = ? AND revoked_at IS NULL");
+    s.bind(1, organizer);
+    s.step();
+    return s.i64(0);
+}
+
 std::vector<ApiKey> SqliteTx::list_api_keys_page(const KeyFilter& f) {
     auto s = db_.prepare(
         "SELECT id, hash, role, coalesce(organizer, ''), coalesce(domain, ''), label, "

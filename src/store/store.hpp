@@ -159,6 +159,8 @@ class Tx {
     virtual std::vector<OrganizerDomain> list_organizer_domains() = 0;
     virtual bool remove_organizer_domain(const std::string& domain) = 0;  // false: not allowed
     virtual std::vector<ApiKey> list_api_keys_page(const KeyFilter& f) = 0;
+    // How many keys of this organizer are not revoked (without reading them).
+    virtual std::int64_t count_active_keys(const std::string& organizer) = 0;
     // --- bulk invitation jobs (issue 5; sqlite_tx_bulk.cpp) ---------------------------
     virtual std::int64_t insert_bulk_job(const BulkJob& j, const std::string& input) = 0;
     virtual std::optional<BulkJob> find_bulk_job(std::int64_t id) = 0;  // without input
