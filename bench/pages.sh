@@ -4,7 +4,10 @@
 # schedule page through POST /pages; then
 #  (a) the server's own time per render, from the Server-Timing: render;dur= header of
 #      REQUESTS sequential GET /p/{id} on one keep-alive connection: median, p90, p99;
-#  (b) wrk -t2 -c8 --latency for SECONDS on GET /p/{id}: requests/s, p50 and p99.
+#  (b) the same with Accept-Encoding: gzip, as every browser sends: render;dur= plus
+#      the server's gzip;dur=, and the bytes that travel;
+#  (c) wrk -t2 -c8 --latency for SECONDS on GET /p/{id}, without and with gzip:
+#      requests/s, p50 and p99.
 # Prints one summary line at the end.
 # Usage: bench/pages.sh BUILD_DIR [REQUESTS=300] [SECONDS=10]
 set -euo pipefail
@@ -39,35 +42,52 @@ path="/p/$page"
 size=$(curl -fsS "$base$path" | wc -c)
 echo "page: GET $path, $size bytes, $(curl -fsS "$base$path" | grep -c 'class="event"') events"
 
-# (a) The server's time, not the client's: what a render costs on its own.
-render=$(/usr/bin/python3 - "$http_port" "$path" "$requests" <<'PY'
+# (a), (b) The server's time, not the client's: what a render (and its gzip) costs.
+server_time() {
+  /usr/bin/python3 - "$http_port" "$path" "$requests" "$1" <<'PY'
 import http.client, re, statistics, sys
-port, path, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+port, path, n, encoding = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-durs = []
+durs, size = [], 0
 for _ in range(n):
-    conn.request("GET", path)
+    conn.request("GET", path, headers={"Accept-Encoding": encoding})
     r = conn.getresponse()
-    r.read()
+    size = len(r.read())
     assert r.status == 200, r.status
-    m = re.search(r"render;dur=([0-9.]+)", r.getheader("Server-Timing") or "")
-    assert m, "no Server-Timing: render;dur= header"
-    durs.append(float(m.group(1)))
+    assert (r.getheader("Content-Encoding") == "gzip") == (encoding == "gzip"), r.getheaders()
+    timing = ", ".join(v for k, v in r.getheaders() if k.lower() == "server-timing")
+    spent = [float(m) for m in re.findall(r"(?:render|gzip);dur=([0-9.]+)", timing)]
+    assert len(spent) == (2 if encoding == "gzip" else 1), f"Server-Timing: {timing}"
+    durs.append(sum(spent))
 durs.sort()
 q = lambda p: durs[min(len(durs) - 1, int(p * len(durs)))]
-print(f"{statistics.median(durs):.2f} {q(0.90):.2f} {q(0.99):.2f}")
+print(f"{statistics.median(durs):.2f} {q(0.90):.2f} {q(0.99):.2f} {size}")
 PY
-)
-read -r med p90 p99 <<<"$render"
+}
+t=$(server_time identity)  # an assignment, so a failure stops the script
+read -r med p90 p99 _ <<<"$t"
 echo "server time per render over $requests requests: median $med ms, p90 $p90 ms, p99 $p99 ms"
+t=$(server_time gzip)
+read -r gmed gp90 gp99 gsize <<<"$t"
+echo "render + gzip over $requests requests: median $gmed ms, p90 $gp90 ms, p99 $gp99 ms;" \
+     "$gsize bytes sent instead of $size"
 
-# (b) Throughput with the client's view of latency.
-out=$(wrk -t2 -c8 -d"${seconds}s" --latency "$base$path")
-non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
-[[ -z $non2xx ]] || { echo "bench: $non2xx answers were not 2xx"; exit 1; }
+# (c) Throughput with the client's view of latency; prints "req/s p50 p99".
 ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) sub(/ms/,"",v); else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.2f", v }'; }
-rate=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-w50=$(ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
-w99=$(ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+throughput() {
+  local out non2xx
+  out=$(wrk -t2 -c8 -d"${seconds}s" --latency "$@" "$base$path")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+  [[ -z $non2xx ]] || { echo "bench: $non2xx answers were not 2xx" >&2; exit 1; }
+  echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")" \
+       "$(ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
+}
+t=$(throughput)
+read -r rate w50 w99 <<<"$t"
 echo "wrk -t2 -c8 -d${seconds}s GET /p/{id}: $rate req/s, p50 $w50 ms, p99 $w99 ms"
-echo "pages: schedule of 2500 events, render median $med ms (p90 $p90, p99 $p99), wrk $rate req/s (p50 $w50 ms, p99 $w99 ms)"
+t=$(throughput -H 'Accept-Encoding: gzip')
+read -r grate g50 g99 <<<"$t"
+echo "wrk -t2 -c8 -d${seconds}s GET /p/{id} with gzip: $grate req/s, p50 $g50 ms, p99 $g99 ms"
+echo "pages: schedule of 2500 events, render median $med ms (p90 $p90, p99 $p99), wrk $rate req/s" \
+     "(p50 $w50 ms, p99 $w99 ms); with gzip median $gmed ms, $gsize of $size bytes, wrk $grate req/s" \
+     "(p50 $g50 ms, p99 $g99 ms)"

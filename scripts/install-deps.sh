@@ -8,7 +8,7 @@ packages=(
   cmake g++ make pkg-config
   libical-dev libgmime-3.0-dev libicu-dev libboost-dev libboost-system-dev libssl-dev
   libsqlite3-dev libopendkim-dev libidn2-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libtomlplusplus-dev libcli11-dev libcsv-dev
+  libtomlplusplus-dev libcli11-dev libcsv-dev zlib1g-dev
   # tests: unit, sanitizers, fuzzing, real peers
   libgtest-dev libgmock-dev libbenchmark-dev clang-14 libfuzzer-14-dev libclang-rt-14-dev
   python3 python3-pytest python3-icalendar python3-dkim python3-aiosmtpd swaks openssl sqlite3

@@ -40,6 +40,8 @@ const std::vector<Binding>& bindings() {
         {"http", "listen", &Config::http_listen, "HOST:PORT of the HTTP API"},
         {"http", "public_url", &Config::public_url,
          "base URL used in links (default http://<listen>)"},
+        {"http", "compress", &Config::http_compress,
+         "gzip answers of 1 KiB and more to clients that accept it (off behind a proxy that does)"},
         {"inbound", "require_dkim", &Config::require_dkim,
          "organizers must send DKIM-aligned mail"},
         {"inbound", "dkim_key_file", &Config::dkim_key_file,

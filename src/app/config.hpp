@@ -28,6 +28,7 @@ struct Config {
     // [http]
     std::string http_listen = "127.0.0.1:8080";
     std::string public_url;  // defaults to http://<http.listen>
+    bool http_compress = true;
     // [inbound]
     bool require_dkim = true;
     std::string dkim_key_file;  // keys from a file instead of DNS (tests, offline sites)

@@ -52,6 +52,7 @@ http::ServerOptions http_options(const Config& c) {
     // POST /event/{id}/invites takes lists of 100 000+ rows.
     o.max_body = std::max(o.max_body, kMaxBulkBody);
     o.on_handler_error = [](const std::string& what) { spdlog::error("HTTP handler: {}", what); };
+    if (!c.http_compress) o.compression.level = 0;
     return o;
 }
 

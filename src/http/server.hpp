@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 
+#include "http/compression.hpp"
 #include "http/message.hpp"
 
 namespace cis::http {
@@ -32,6 +33,8 @@ struct ServerOptions {
     // connection closes (a late response is dropped). Bounds what a lost Respond can hold.
     std::chrono::seconds handler_timeout{60};
     std::string server_name = "cis";  // the Server header
+    // gzip for clients that take it (see compression.hpp); level 0 turns it off.
+    CompressionOptions compression;
     // Called (on the connection's strand) with what() when a handler throws; e.g. to log.
     std::function<void(const std::string&)> on_handler_error;
 };

@@ -11,6 +11,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "http/compression.hpp"
 #include "http/request_parser.hpp"
 #include "http/wire.hpp"
 
@@ -35,12 +36,17 @@ constexpr std::size_t kDrainBytes = 1024 * 1024;
 
 // The Respond given to the handler. Holds the session weakly: a Respond kept after the
 // connection ended neither keeps it alive nor touches it. The generation makes a Respond
-// for an earlier request (or a second call) a no-op.
+// for an earlier request (or a second call) a no-op. Compresses on the responding thread.
 struct Responder {
     std::weak_ptr<Session> session;
     std::uint64_t gen;
+    bool accepts_gzip;
+    CompressionOptions compression;
     void operator()(Response r) const {
-        if (auto s = session.lock()) s->complete(gen, std::move(r));
+        auto s = session.lock();
+        if (!s) return;
+        compress_response(r, accepts_gzip, compression);
+        s->complete(gen, std::move(r));
     }
 };
 
@@ -233,8 +239,10 @@ awaitable<std::optional<Response>> Session::call_handler(Request req, bool& gave
         response_.reset();
     }
     std::string failure;
+    const bool gzip = accepts_gzip(req.header("Accept-Encoding"));
     try {
-        shared_->handler(std::move(req), Respond(Responder{weak_from_this(), gen}));
+        shared_->handler(std::move(req),
+                         Respond(Responder{weak_from_this(), gen, gzip, opts_.compression}));
     } catch (const std::exception& e) {
         failure = e.what();
     } catch (...) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include <boost/asio.hpp>
+#include <zlib.h>
 
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -31,6 +32,30 @@ using asio::ip::tcp;
 using boost::system::error_code;
 using nlohmann::json;
 using namespace std::chrono_literals;
+
+std::string page_html() {
+    std::string s = "<!doctype html><title>Season</title><ul>";
+    for (int i = 0; i < 2000; ++i) s += "<li class=\"event\">Game " + std::to_string(i) + "</li>";
+    return s + "</ul>";
+}
+
+std::string gunzip(const std::string& in) {
+    z_stream z{};
+    if (inflateInit2(&z, 15 + 16) != Z_OK) return "(inflateInit2 failed)";
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z.avail_in = static_cast<uInt>(in.size());
+    std::string out;
+    char buf[16384];
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        z.next_out = reinterpret_cast<Bytef*>(buf);
+        z.avail_out = sizeof buf;
+        rc = inflate(&z, Z_NO_FLUSH);
+        out.append(buf, sizeof buf - z.avail_out);
+    }
+    inflateEnd(&z);
+    return rc == Z_STREAM_END ? out : "(not one complete gzip member)";
+}
 
 // ---------------------------------------------------------------------------------------------
 // A blocking HTTP/1.1 client. Every operation runs on a private io_context with a timeout, so
@@ -229,6 +254,13 @@ class HttpServerTest : public ::testing::Test {
         });
         router_.add("GET", "/big", [](const Request&, const Router::Params&, Respond r) {
             r(Response{200, "text/plain", std::string(300 * 1024, 'x'), {}});
+        });
+        // A page-sized HTML answer from a worker thread, as the public pages' could be.
+        router_.add("GET", "/page", [this](const Request&, const Router::Params&, Respond r) {
+            std::lock_guard lock(mu_);
+            workers_.emplace_back([r = std::move(r)] {
+                r(Response{200, "text/html; charset=utf-8", page_html(), {{"ETag", "\"v1\""}}});
+            });
         });
         router_.add("DELETE", "/nocontent", [](const Request&, const Router::Params&, Respond r) {
             r(Response{204, "", "ignored", {}});
@@ -645,6 +677,48 @@ TEST_F(HttpServerTest, StartFailsReadablyWhenPortInUse) {
     }
 }
 
+TEST_F(HttpServerTest, GzipForClientsThatTakeIt) {
+    Start();
+    Client c(port());
+    const std::string html = page_html();
+    const Reply gz = c.roundtrip(request("GET", "/page", "", "Accept-Encoding: gzip, deflate, br\r\n"));
+    EXPECT_EQ(gz.status, 200);
+    EXPECT_EQ(gz.header("Content-Encoding"), "gzip");
+    EXPECT_EQ(gz.header("Vary"), "Accept-Encoding");
+    EXPECT_EQ(gz.header("ETag"), "W/\"v1\"");
+    EXPECT_EQ(gz.header("Content-Length"), std::to_string(gz.body.size()));
+    EXPECT_LT(gz.body.size(), html.size() / 5);
+    EXPECT_EQ(gunzip(gz.body), html);
+    // HEAD announces the length GET would send.
+    const Reply head =
+        c.roundtrip(request("HEAD", "/page", "", "Accept-Encoding: gzip\r\n"), /*head=*/true);
+    EXPECT_EQ(head.header("Content-Length"), gz.header("Content-Length"));
+    // Without the header, or refusing gzip: the bytes as the handler made them.
+    for (const std::string extra : {"", "Accept-Encoding: identity\r\n",
+                                    "Accept-Encoding: *, gzip;q=0\r\n"}) {
+        const Reply plain = c.roundtrip(request("GET", "/page", "", extra));
+        EXPECT_EQ(plain.header("Content-Encoding"), "") << extra;
+        EXPECT_EQ(plain.header("Vary"), "Accept-Encoding") << extra;
+        EXPECT_EQ(plain.header("ETag"), "\"v1\"") << extra;
+        EXPECT_EQ(plain.body, html) << extra;
+    }
+    // Small answers are not worth it.
+    const Reply small = c.roundtrip(request("GET", "/hello", "", "Accept-Encoding: gzip\r\n"));
+    EXPECT_FALSE(small.has_header("Content-Encoding"));
+    EXPECT_EQ(small.body_json()["hello"], "world");
+}
+
+TEST_F(HttpServerTest, CompressionLevelZeroTurnsItOff) {
+    ServerOptions o = Options();
+    o.compression.level = 0;
+    Start(o);
+    Client c(port());
+    const Reply r = c.roundtrip(request("GET", "/page", "", "Accept-Encoding: gzip\r\n"));
+    EXPECT_FALSE(r.has_header("Content-Encoding"));
+    EXPECT_FALSE(r.has_header("Vary"));
+    EXPECT_EQ(r.body, page_html());
+}
+
 // Interoperability with a real client: curl reuses the connection, sends HEAD and POST.
 TEST_F(HttpServerTest, CurlInterop) {
     if (std::system("command -v curl >/dev/null 2>&1") != 0) GTEST_SKIP() << "curl not installed";
@@ -673,6 +747,28 @@ TEST_F(HttpServerTest, CurlInterop) {
     EXPECT_EQ(json::parse(post)["got"]["x"], "\xC3\xA9");
     EXPECT_NE(head.find("HTTP/1.1 200 OK"), std::string::npos) << head;
     EXPECT_NE(head.find("Content-Length: 17"), std::string::npos) << head;
+}
+
+// curl --compressed asks for gzip and inflates with its own zlib.
+TEST_F(HttpServerTest, CurlInteropCompressed) {
+    if (std::system("command -v curl >/dev/null 2>&1") != 0) GTEST_SKIP() << "curl not installed";
+    Start();
+    char tmpl[] = "/tmp/cis-http-test-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    const std::filesystem::path dir = tmpl;
+    const std::string cmd = "cd '" + dir.string() + "' && curl -sS --max-time 10 --compressed" +
+                            " -D headers.txt -o page.html http://127.0.0.1:" +
+                            std::to_string(port()) + "/page";
+    const int rc = std::system(cmd.c_str());
+    auto slurp = [&](const char* name) {
+        std::ifstream in(dir / name, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    const std::string headers = slurp("headers.txt"), page = slurp("page.html");
+    std::filesystem::remove_all(dir);
+    ASSERT_EQ(rc, 0) << cmd;
+    EXPECT_NE(headers.find("Content-Encoding: gzip"), std::string::npos) << headers;
+    EXPECT_EQ(page, page_html());
 }
 
 }  // namespace

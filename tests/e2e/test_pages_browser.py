@@ -150,6 +150,7 @@ def test_schedule_of_2500_events_filter_tick_three_send(start):
                                "keyboard": {"q": "1234", "email": "keys@example.net"},
                                "range": {"from": "2030-04-10", "to": "2030-04-12"}, "shots": str(SHOTS)})
     assert seen["total"] == 2500
+    assert seen["encoding"] == "gzip", "Chromium asks for gzip: the 2 MB page travels compressed"
     assert seen["month_events"] == 150, "five games an evening through April"
     assert seen["visible"] == 150 and seen["visible_months"] == ["2030-04"]
     assert seen["status"] == 200 and seen["result_main"] == 1, seen["result"]["text"]

@@ -4,6 +4,7 @@ GET /p/{id} shows a landing, upcoming or schedule page and changes nothing; POST
 refusals (422, 403, 404) send nothing; the per-IP and per-recipient limits answer 429
 with Retry-After. Pages are written into the store directly (the API that makes them is
 another route's)."""
+import gzip
 import http.client
 import re
 import sqlite3
@@ -426,3 +427,48 @@ def test_suppressed_address_is_not_sent_and_no_reason_is_shown(cis):
     assert html.count('class="outcome not-sent"') == 2 and "No new invitation was sent" in html
     assert "unsubscribed" not in html, "whether someone unsubscribed is not told to visitors"
     assert attendees(cis, ids["g-1"]) == [] and invitations_queued(cis) == 0
+
+
+def test_pages_feeds_and_assets_are_gzipped_for_clients_that_take_them(cis):
+    """A phone on a slow link gets the page compressed; what it inflates is the very page
+    an identity client gets. A cached asset revalidates with the weak tag of its gzip form."""
+    import_games(cis)
+    path = add_page(cis, "sched-gz", "schedule", title="Season")
+    _, html, _ = fetch(cis, "GET", path)
+    feed_status, feed, _ = fetch(cis, "GET", f"{path}/feed.ics")
+    assert feed_status == 200
+    script = re.search(r'src="(/assets/pages\.js\?v=[0-9a-f]+)"', html).group(1)
+    _, js, plain_js_headers = fetch(cis, "GET", script)
+    for target, identity in ((path, html), (f"{path}/feed.ics", feed), (script, js)):
+        response = {}
+        status, raw = cis.api("GET", target, None, raw=True, response=response,
+                              headers={"Accept-Encoding": "gzip, deflate, br"})
+        headers = {k.lower(): v for k, v in response.items()}
+        assert status == 200 and headers.get("content-encoding") == "gzip", (target, headers)
+        assert headers["vary"] == "Accept-Encoding"
+        assert len(raw) < len(identity.encode()) and gzip.decompress(raw).decode() == identity
+    assert "content-encoding" not in plain_js_headers, "no Accept-Encoding: identity"
+
+    response = {}
+    cis.api("GET", script, None, raw=True, response=response, headers={"Accept-Encoding": "gzip"})
+    weak = {k.lower(): v for k, v in response.items()}["etag"]
+    assert weak == "W/" + plain_js_headers["etag"]
+    status, _ = cis.api("GET", script, None, raw=True,
+                        headers={"Accept-Encoding": "gzip", "If-None-Match": weak})
+    assert status == 304
+
+
+def test_compression_can_be_turned_off(tmp_path):
+    """Behind a proxy that compresses itself: [http] compress = false."""
+    server = start(tmp_path, CIS_HTTP_COMPRESS="false")
+    try:
+        import_games(server)
+        path = add_page(server, "sched-plain", "schedule")
+        response = {}
+        status, raw = server.api("GET", path, None, raw=True, response=response,
+                                 headers={"Accept-Encoding": "gzip"})
+        headers = {k.lower(): v for k, v in response.items()}
+        assert status == 200 and "content-encoding" not in headers and "vary" not in headers
+        assert raw.startswith(b"<!DOCTYPE html>")
+    finally:
+        server.stop()

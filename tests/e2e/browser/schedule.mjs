@@ -4,7 +4,7 @@
 // stdin: {"url": ".../p/{id}", "month": "YYYY-MM", "pick": 3, "email": "...",
 //         "keyboard": {"q": "...", "email": "..."} | null,
 //         "range": {"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"} | null, "shots": "<dir>"}
-// stdout: {"total", "month_events", "visible", "visible_months", "ticked", "status",
+// stdout: {"encoding", "total", "month_events", "visible", "visible_months", "ticked", "status",
 //          "result", "keyboard": {"stops", "status", "result"}, "range": {"script", "noscript"},
 //          "problems", "shots"}
 import { DESKTOP, inspect, launch, output, readRequest, shoot, watchedPage } from './common.mjs';
@@ -15,7 +15,9 @@ const result = { shots: [], problems: [] };
 try {
   const context = await browser.newContext({ viewport: DESKTOP });
   const page = await watchedPage(context);
-  await page.goto(req.url);
+  const first = await page.goto(req.url);
+  // What came over the wire: the 2 MB page should travel gzipped.
+  result.encoding = (await first.allHeaders())['content-encoding'] ?? null;
   result.total = await page.locator('li.event').count();
   result.month_events = await page.locator(`li.event[data-month="${req.month}"]`).count();
   result.shots.push(...await shoot(page, req.shots, 'schedule'));

@@ -1,0 +1,111 @@
+#include "http/compression.hpp"
+
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <string>
+
+#include "core/text.hpp"
+
+namespace cis::http {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+// The q-value of one Accept-Encoding member's parameters ("q=0.5"); 1 when absent, 0 when
+// malformed (a value we cannot read is no permission).
+double q_value(std::string_view params) {
+    double q = 1.0;
+    while (!params.empty()) {
+        const auto semi = params.find(';');
+        const std::string_view p = trim(params.substr(0, semi));
+        params = semi == std::string_view::npos ? std::string_view{} : params.substr(semi + 1);
+        if (p.size() < 2 || (p[0] != 'q' && p[0] != 'Q') || p[1] != '=') continue;
+        const std::string_view v = trim(p.substr(2));
+        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), q);
+        if (ec != std::errc{} || end != v.data() + v.size() || !(q >= 0.0 && q <= 1.0)) return 0;
+    }
+    return q;
+}
+
+bool has_header(const Response& r, std::string_view name) {
+    for (const auto& [n, v] : r.headers)
+        if (ascii_lower(n) == name) return true;
+    return false;
+}
+
+// Raw gzip of `in` at `level`; empty on failure.
+std::string gzip(std::string_view in, int level) {
+    if (in.size() > 0xFFFFFFFFu) return {};  // zlib counts in 32 bits
+    z_stream z{};
+    // windowBits 15 + 16: a gzip wrapper rather than zlib's.
+    if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+    std::string out(deflateBound(&z, static_cast<uLong>(in.size())), '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z.avail_in = static_cast<uInt>(in.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    const int rc = deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return rc == Z_STREAM_END ? out : std::string{};
+}
+
+}  // namespace
+
+bool accepts_gzip(std::string_view accept_encoding) {
+    double gzip_q = -1, star_q = -1;  // -1: not named
+    while (!accept_encoding.empty()) {
+        const auto comma = accept_encoding.find(',');
+        const std::string_view member = accept_encoding.substr(0, comma);
+        accept_encoding = comma == std::string_view::npos ? std::string_view{}
+                                                          : accept_encoding.substr(comma + 1);
+        const auto semi = member.find(';');
+        const std::string coding = ascii_lower(trim(member.substr(0, semi)));
+        const double q =
+            semi == std::string_view::npos ? 1.0 : q_value(member.substr(semi + 1));
+        if (coding == "gzip" || coding == "x-gzip") {
+            gzip_q = std::max(gzip_q, q);
+        } else if (coding == "*") {
+            star_q = std::max(star_q, q);
+        }
+    }
+    return gzip_q >= 0 ? gzip_q > 0 : star_q > 0;
+}
+
+bool compressible_type(std::string_view content_type) {
+    const std::string type = media_type(content_type);
+    if (type.starts_with("text/")) return true;
+    for (std::string_view t : {"application/json", "application/javascript", "application/xml"})
+        if (type == t) return true;
+    return type.ends_with("+json") || type.ends_with("+xml");  // problem+json, svg+xml, ...
+}
+
+void compress_response(Response& r, bool client_accepts_gzip, const CompressionOptions& o) {
+    if (o.level <= 0 || r.status == 204 || r.status == 304 || r.status == 206) return;
+    if (!compressible_type(r.content_type) || has_header(r, "content-encoding")) return;
+    if (r.body.size() < o.min_size) return;
+    r.headers.emplace_back("Vary", "Accept-Encoding");
+    if (!client_accepts_gzip) return;
+    const auto started = std::chrono::steady_clock::now();
+    std::string packed = gzip(r.body, o.level);
+    if (packed.empty() || packed.size() >= r.body.size()) return;
+    const std::chrono::duration<double, std::milli> took =
+        std::chrono::steady_clock::now() - started;
+    r.body = std::move(packed);
+    r.headers.emplace_back("Content-Encoding", "gzip");
+    // Beside a handler's own Server-Timing (the pages' render;dur=): what compressing cost.
+    r.headers.emplace_back("Server-Timing", fmt::format("gzip;dur={:.2f}", took.count()));
+    for (auto& [name, value] : r.headers)
+        if (ascii_lower(name) == "etag" && value.starts_with('"')) value = "W/" + value;
+}
+
+}  // namespace cis::http
