@@ -184,6 +184,7 @@ void add_api_routes(http::Router& router, ApiContext& ctx) {
     add_statistics_routes(router, ctx);
     add_feed_routes(router, ctx);
     add_public_page_routes(router, ctx);
+    add_confirm_routes(router, ctx);
     add_page_admin_routes(router, ctx);
     add_cta_routes(router, ctx);
 }

@@ -49,6 +49,8 @@ struct ApiContext {
     std::shared_ptr<services::RateLimiter> ip_limiter = {}, recipient_limiter = {};
     // [mailboxes] rsvp: feeds name rsvp@domain as ORGANIZER, as the invitations do.
     std::string rsvp_mailbox = "rsvp";
+    // [mailboxes] notification: From of the confirmation a page with `confirm` mails.
+    std::string notification_mailbox = "notification";
 };
 
 // The largest bulk list POST /event/{id}/invites takes (services::kMaxBulkList); the HTTP
@@ -106,6 +108,8 @@ void add_feed_routes(http::Router& router, ApiContext& ctx);
 // The public pages (issue 6): GET /p/{id}, POST /p/{id}/send, no key
 // (http_public_pages.cpp).
 void add_public_page_routes(http::Router& router, ApiContext& ctx);
+// GET and POST /confirm/{token}: the double opt-in link of a page send (http_confirm.cpp).
+void add_confirm_routes(http::Router& router, ApiContext& ctx);
 // Page configurations (http_pages_admin.cpp): POST and GET /pages, GET, PATCH and DELETE
 // /pages/{id}.
 void add_page_admin_routes(http::Router& router, ApiContext& ctx);

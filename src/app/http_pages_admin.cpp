@@ -40,6 +40,7 @@ nlohmann::json page_json(const ApiContext& ctx, const store::Page& p) {
             {"accent", p.accent},
             {"filter", p.filter},
             {"redirect_url", p.redirect_url},
+            {"confirm", p.confirm},
             {"created_at", rfc3339_utc(p.created_at)},
             {"updated_at", rfc3339_utc(p.updated_at)},
             {"url", url},

@@ -17,14 +17,17 @@
 #include "app/api_support.hpp"
 #include "app/assets.hpp"
 #include "app/http_api.hpp"
+#include "app/page_send_flow.hpp"
 #include "app/public_html.hpp"
 #include "app/public_limits.hpp"
 #include "core/text.hpp"
 #include "http/url.hpp"
 #include "mail/address_check.hpp"
+#include "pages/confirm_pages.hpp"
 #include "pages/event_page.hpp"
 #include "pages/message_pages.hpp"
 #include "services/landing_urls.hpp"
+#include "services/page_confirm.hpp"
 #include "services/page_events.hpp"
 #include "services/page_send.hpp"
 
@@ -36,43 +39,6 @@ using http::Request;
 using http::Respond;
 using Params = http::Router::Params;
 
-pages::Assets assets() {
-    return {asset_url("pages.css"), asset_url("pages.js")};
-}
-
-pages::Branding branding_of(const store::Page& p) {
-    return {p.title, p.logo_url, p.background_url, p.accent};
-}
-
-// With the CSP the page needs. Referrer-Policy is same-origin here, not no-referrer:
-// under no-referrer browsers send "Origin: null" with the page's own form post, and the
-// cross-site check of POST /p/{id}/send needs the real origin. Other sites still get none.
-http::Response respond_page(const pages::Rendered& r, std::string_view redirect_origin = "") {
-    return public_html_response(r.status, r.html,
-                                pages::page_csp(r.style.empty() ? std::string() : csp_hash(r.style),
-                                                r.script, r.images, redirect_origin),
-                                "same-origin");
-}
-
-http::Response error_page(int status, const pages::Branding& b, std::string_view heading,
-                          std::string_view message, std::string_view back = "") {
-    return respond_page(pages::render_error(status, b, assets(), heading, message, back));
-}
-
-http::Response not_found() {
-    return error_page(404, {}, "Page not found",
-                      "There is no page at this address. The link may be incomplete, or the "
-                      "organizer removed the page.");
-}
-
-// A busy or failing database: nothing was sent.
-http::Response unavailable() {
-    auto r = error_page(503, {}, "Please try again in a minute",
-                        "Your request could not be handled just now. Nothing was sent.");
-    r.headers.emplace_back("Retry-After", "30");
-    return r;
-}
-
 void show(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
     const auto started = std::chrono::steady_clock::now();
     std::optional<store::Page> page;
@@ -83,14 +49,14 @@ void show(ApiContext& ctx, const Request& req, const Params& p, Respond respond)
             if (page) events = services::page_events(tx, *page, std::time(nullptr));
         });
     } catch (const std::exception&) {
-        return respond(unavailable());
+        return respond(page_unavailable());
     }
-    if (!page) return respond(not_found());
+    if (!page) return respond(page_not_found());
     pages::PageView view;
     view.id = page->id;
     view.kind = page->kind;
     view.branding = branding_of(*page);
-    view.assets = assets();
+    view.assets = page_assets();
     if (page->kind != "landing") {
         view.feed_url = fmt::format("{}/p/{}/feed.ics", ctx.public_url, page->id);
         view.webcal_url = webcal_url(view.feed_url);
@@ -112,20 +78,26 @@ struct SendContext {
     std::vector<std::string> landing_urls;
 };
 
-pages::Outcome outcome_of(services::PageSendOutcome o) {
-    switch (o) {
-        case services::PageSendOutcome::Sent:
-            return pages::Outcome::Sent;
-        case services::PageSendOutcome::AlreadyInvited:
-            return pages::Outcome::AlreadyInvited;
-        case services::PageSendOutcome::Cancelled:
-            return pages::Outcome::Cancelled;
-        case services::PageSendOutcome::Over:
-            return pages::Outcome::Over;
-        case services::PageSendOutcome::NotSent:
-            return pages::Outcome::NotSent;
-    }
-    return pages::Outcome::NotSent;
+// A page with `confirm`: no invitation yet; the address is mailed a link (or, when it is
+// suppressed, silently not) and the visitor is told to look for it.
+void ask_confirmation(ApiContext& ctx, std::shared_ptr<SendContext> sc,
+                      const services::PageSelection& selection, const std::string& email,
+                      std::vector<pages::OutcomeRow> rows, Respond respond) {
+    services::ConfirmationContext cc{ctx.domain, ctx.notification_mailbox, ctx.bounce_local,
+                                     ctx.public_url, std::time(nullptr)};
+    store::WriteJob job;
+    auto queued = std::make_shared<bool>(false);
+    job.work = [sc, events = selection.events, email, cc, queued](store::Tx& tx) {
+        *queued = !services::request_page_confirmation(tx, sc->page, events, email, cc).empty();
+    };
+    job.done = [&ctx, sc, email, rows = std::move(rows), queued, respond](bool committed) {
+        if (!committed) return respond(page_unavailable());
+        if (*queued) ctx.work_queued();
+        respond(respond_page(pages::render_check_inbox(
+            branding_of(sc->page), page_assets(), email, rows,
+            static_cast<int>(services::kConfirmationHours), "/p/" + sc->page.id)));
+    };
+    ctx.committer.submit(std::move(job));
 }
 
 void send(ApiContext& ctx, const Request& req, const Params& p, Respond respond) {
@@ -142,9 +114,9 @@ void send(ApiContext& ctx, const Request& req, const Params& p, Respond respond)
                 sc->landing_urls = tx.landing_urls(sc->page.organizer);
         });
     } catch (const std::exception&) {
-        return respond(unavailable());
+        return respond(page_unavailable());
     }
-    if (!found) return respond(not_found());
+    if (!found) return respond(page_not_found());
     const auto b = branding_of(sc->page);
     const std::string back = "/p/" + sc->page.id;
     if (!same_site_post(ctx, req))
@@ -203,44 +175,18 @@ void send(ApiContext& ctx, const Request& req, const Params& p, Respond respond)
     }
 
     // The rows of the result page, in the visitor's order, before the events go away.
-    auto rows = std::make_shared<std::vector<pages::OutcomeRow>>();
-    std::vector<std::string> event_ids;
-    for (const Event* e : selection.events) {
-        rows->push_back({e->id, e->fields.summary, pages::event_when(e->fields).text, {}});
-        event_ids.push_back(e->id);
-    }
-    auto results = std::make_shared<std::vector<services::PageSendResult>>();
-    services::InviteContext ic{nullptr,    ctx.uid_key,      ctx.token_key,
-                               ctx.domain, ctx.bounce_local, now};
-    store::WriteJob job;
-    job.work = [results, event_ids = std::move(event_ids), email, origin = sc->page.kind,
-                ic](store::Tx& tx) {
-        *results = services::send_page_invitations(tx, event_ids, email, origin, ic);
-    };
-    job.on_error = [results](store::Tx&, const std::exception&) { results->clear(); };
-    job.done = [&ctx, sc, rows, results, email, b, back, respond](bool committed) {
-        if (!committed || results->size() != rows->size()) return respond(unavailable());
-        // The redirect is for a send that fully worked: any event not sent (cancelled
-        // meanwhile, a suppressed address) is said on the result page instead.
-        bool queued = false, delivered = true;
-        for (std::size_t i = 0; i < rows->size(); ++i) {
-            (*rows)[i].outcome = outcome_of((*results)[i].outcome);
-            queued |= (*rows)[i].outcome == pages::Outcome::Sent;
-            delivered &= (*rows)[i].outcome == pages::Outcome::Sent ||
-                         (*rows)[i].outcome == pages::Outcome::AlreadyInvited;
-        }
-        if (queued) ctx.work_queued();
-        const auto& url = sc->page.redirect_url;
-        if (delivered && !url.empty() && services::landing_url_allowed(sc->landing_urls, url)) {
-            auto r =
-                public_html_response(303, "<!DOCTYPE html>\n<title>Sent</title>\n<p>Sent.</p>\n",
-                                     pages::page_csp("", false));
-            r.headers.emplace_back("Location", url);
-            return respond(std::move(r));
-        }
-        respond(respond_page(pages::render_result(b, assets(), email, *rows, back)));
-    };
-    ctx.committer.submit(std::move(job));
+    std::vector<pages::OutcomeRow> rows;
+    for (const Event* e : selection.events)
+        rows.push_back({e->id, e->fields.summary, pages::event_when(e->fields).text, {}});
+    if (sc->page.confirm) return ask_confirmation(ctx, sc, selection, email, std::move(rows), respond);
+
+    auto plan = std::make_shared<PageSend>();
+    plan->email = email;
+    for (const Event* e : selection.events) plan->event_ids.push_back(e->id);
+    plan->rows = std::move(rows);
+    plan->landing_urls = std::move(sc->landing_urls);
+    plan->page = std::move(sc->page);
+    submit_page_send(ctx, std::move(plan), std::move(respond));
 }
 
 }  // namespace

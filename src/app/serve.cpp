@@ -106,6 +106,7 @@ int cmd_serve(const Config& c) {
     api.bulk_queued = [&bulk] { bulk.poke(); };
     api.public_url = c.effective_public_url();
     api.rsvp_mailbox = c.mailbox_rsvp;
+    api.notification_mailbox = c.mailbox_notification;
     api.pages.max_selection =
         static_cast<std::size_t>(std::max<std::int64_t>(c.pages_max_selection, 1));
     api.pages.client_ip_header = c.pages_client_ip_header;

@@ -22,6 +22,8 @@ const char* outcome_class(Outcome o) {
             return "over";
         case Outcome::NotSent:
             return "not-sent";
+        case Outcome::Unavailable:
+            return "unavailable";
     }
     return "not-sent";
 }
@@ -40,6 +42,8 @@ const char* outcome_text(Outcome o) {
             return "not available: the event is over";
         case Outcome::NotSent:
             return "not sent to this address";
+        case Outcome::Unavailable:
+            return "no longer available";
     }
     return "not sent";
 }

@@ -9,7 +9,8 @@
 
 namespace cis::pages {
 
-enum class Outcome { Sent, AlreadyInvited, Cancelled, Over, NotSent };
+// Unavailable: off the page since it was asked for (a confirmation link opened later).
+enum class Outcome { Sent, AlreadyInvited, Cancelled, Over, NotSent, Unavailable };
 
 struct OutcomeRow {
     std::string event_id, summary, when;

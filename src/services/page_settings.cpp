@@ -68,6 +68,13 @@ std::optional<std::string> one_line_problem(std::string_view text, std::size_t m
 std::optional<PageSettingsError> apply_page_fields(const nlohmann::json& body, store::Page& page) {
     for (const auto& [name, value] : body.items()) {
         if (name == "organizer") continue;
+        if (name == "confirm") {
+            if (!value.is_boolean())
+                return problem(name, "\"confirm\" is true (a send first mails the address a "
+                                     "link to confirm) or false");
+            page.confirm = value.get<bool>();
+            continue;
+        }
         std::string* field = name == "kind"             ? &page.kind
                              : name == "event_id"       ? &page.event_id
                              : name == "title"          ? &page.title
@@ -81,7 +88,7 @@ std::optional<PageSettingsError> apply_page_fields(const nlohmann::json& body, s
             return PageSettingsError{
                 "unknown_field",
                 fmt::format("unknown field \"{}\"; a page has kind, organizer, event_id, title, "
-                            "logo_url, background_url, accent, filter and redirect_url",
+                            "logo_url, background_url, accent, filter, redirect_url and confirm",
                             name)};
         if (!value.is_string() && !(value.is_null() && name != "kind"))
             return problem(name, fmt::format("\"{}\" must be a string", name));

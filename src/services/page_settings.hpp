@@ -25,7 +25,8 @@ struct PageSettingsError {
 };
 
 // Applies the fields of a POST or PATCH body to `page`: kind, event_id, title, logo_url,
-// background_url, accent, filter, redirect_url. null or "" clears an optional field;
+// background_url, accent, filter, redirect_url, confirm (a boolean). null or "" clears an
+// optional text field;
 // "organizer" is left to the route (it decides authorization). The first problem found,
 // or nullopt.
 std::optional<PageSettingsError> apply_page_fields(const nlohmann::json& body, store::Page& page);

@@ -362,6 +362,21 @@ CREATE TABLE organizer_feeds (
     created_at          INTEGER NOT NULL
 );
 )SQL"},
+        {6, "double opt-in of page sends: pages that ask for confirmation, pending confirmations",
+         R"SQL(
+ALTER TABLE pages ADD COLUMN confirm INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE page_confirmations (
+    token               TEXT PRIMARY KEY,     -- /confirm/{token}, mailed to email
+    page_id             TEXT NOT NULL,
+    email               TEXT NOT NULL,
+    event_ids           TEXT NOT NULL,        -- space-separated, as ticked
+    created_at          INTEGER NOT NULL,
+    expires_at          INTEGER NOT NULL,
+    confirmed_at        INTEGER               -- the first confirmation
+);
+CREATE INDEX page_confirmations_by_page ON page_confirmations (page_id);
+CREATE INDEX page_confirmations_by_expiry ON page_confirmations (expires_at);
+)SQL"},
     };
     return list;
 }

@@ -305,7 +305,21 @@ struct Page {
     std::string title, logo_url, background_url, accent;
     std::string filter;        // upcoming/schedule: only events whose text contains it
     std::string redirect_url;  // after a send, where the visitor goes; "" = a result page
+    // Double opt-in: a send first mails the address a link, and the invitations go out
+    // only when its owner opens it and confirms (PageConfirmation).
+    bool confirm = false;
     std::int64_t created_at = 0, updated_at = 0;
+};
+
+// A send from a page that asks for confirmation, waiting for the address's owner:
+// /confirm/{token} sends these events to this address, at most until expires_at.
+struct PageConfirmation {
+    std::string token;  // random, URL-safe: the link mailed to `email`
+    std::string page_id;
+    std::string email;                   // checked, lower-cased
+    std::vector<std::string> event_ids;  // as the visitor ticked them
+    std::int64_t created_at = 0, expires_at = 0;
+    std::optional<std::int64_t> confirmed_at;  // first confirmation
 };
 
 // A page of page configurations in id order.

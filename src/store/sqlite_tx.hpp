@@ -161,6 +161,9 @@ class SqliteTx final : public Tx {
     void set_organizer_feed_token(const std::string& organizer, const std::string& token,
                                   std::int64_t now) override;
     std::optional<std::string> organizer_of_feed_token(const std::string& token) override;
+    void insert_page_confirmation(const PageConfirmation& c) override;
+    std::optional<PageConfirmation> find_page_confirmation(const std::string& token) override;
+    void mark_page_confirmed(const std::string& token, std::int64_t now) override;
 
   private:
     Event read_event(Statement& s);

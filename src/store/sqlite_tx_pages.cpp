@@ -1,13 +1,15 @@
 // Public pages, call-to-action links, landing URL allow-lists and calendar feeds (issue 6).
 #include "store/sqlite_tx.hpp"
 
+#include <algorithm>
+
 namespace cis::store {
 
 namespace {
 
 #define CIS_PAGE_SELECT(where)                                                         \
     ("SELECT id, organizer, kind, event_id, title, logo_url, background_url, accent, " \
-     "filter, redirect_url, created_at, updated_at FROM pages " where)
+     "filter, redirect_url, created_at, updated_at, confirm FROM pages " where)
 
 Page read_page(const Statement& s) {
     Page p;
@@ -23,6 +25,7 @@ Page read_page(const Statement& s) {
     p.redirect_url = s.text(9);
     p.created_at = s.i64(10);
     p.updated_at = s.i64(11);
+    p.confirm = s.i64(12) != 0;
     return p;
 }
 
@@ -38,11 +41,12 @@ CtaLink read_cta_link(const Statement& s) {
 void SqliteTx::insert_page(const Page& p) {
     auto s = db_.prepare(
         "INSERT INTO pages (id, organizer, kind, event_id, title, logo_url, background_url, "
-        "accent, filter, redirect_url, created_at, updated_at) "
-        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
+        "accent, filter, redirect_url, created_at, updated_at, confirm) "
+        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
     s.bind(1, p.id).bind(2, p.organizer).bind(3, p.kind).bind(4, p.event_id).bind(5, p.title);
     s.bind(6, p.logo_url).bind(7, p.background_url).bind(8, p.accent).bind(9, p.filter);
-    s.bind(10, p.redirect_url).bind(11, p.created_at).bind(12, p.updated_at).run();
+    s.bind(10, p.redirect_url).bind(11, p.created_at).bind(12, p.updated_at);
+    s.bind(13, std::int64_t{p.confirm}).run();
 }
 
 std::optional<Page> SqliteTx::find_page(const std::string& id) {
@@ -74,16 +78,19 @@ std::vector<Page> SqliteTx::list_pages(const PageFilter& f) {
 void SqliteTx::update_page(const Page& p) {
     auto s = db_.prepare(
         "UPDATE pages SET organizer = ?2, kind = ?3, event_id = ?4, title = ?5, logo_url = ?6, "
-        "background_url = ?7, accent = ?8, filter = ?9, redirect_url = ?10, updated_at = ?11 "
-        "WHERE id = ?1");
+        "background_url = ?7, accent = ?8, filter = ?9, redirect_url = ?10, updated_at = ?11, "
+        "confirm = ?12 WHERE id = ?1");
     s.bind(1, p.id).bind(2, p.organizer).bind(3, p.kind).bind(4, p.event_id).bind(5, p.title);
     s.bind(6, p.logo_url).bind(7, p.background_url).bind(8, p.accent).bind(9, p.filter);
-    s.bind(10, p.redirect_url).bind(11, p.updated_at).run();
+    s.bind(10, p.redirect_url).bind(11, p.updated_at).bind(12, std::int64_t{p.confirm}).run();
 }
 
 bool SqliteTx::delete_page(const std::string& id) {
     db_.prepare("DELETE FROM pages WHERE id = ?").bind(1, id).run();
-    return db_.changes() > 0;
+    const bool deleted = db_.changes() > 0;
+    // Its pending confirmations would find no page; they go with it.
+    db_.prepare("DELETE FROM page_confirmations WHERE page_id = ?").bind(1, id).run();
+    return deleted;
 }
 
 std::vector<Event> SqliteTx::upcoming_events(const UpcomingFilter& f) {
@@ -166,6 +173,46 @@ std::optional<std::string> SqliteTx::organizer_of_feed_token(const std::string& 
     s.bind(1, token);
     if (!s.step()) return std::nullopt;
     return s.text(0);
+}
+
+// Event ids are URL-safe (no blanks): a confirmation keeps its selection space-separated.
+void SqliteTx::insert_page_confirmation(const PageConfirmation& c) {
+    constexpr std::int64_t kKeepExpired = 7 * 24 * 3600;
+    db_.prepare("DELETE FROM page_confirmations WHERE expires_at < ?")
+        .bind(1, c.created_at - kKeepExpired)
+        .run();
+    std::string ids;
+    for (const auto& id : c.event_ids) ids += (ids.empty() ? "" : " ") + id;
+    auto s = db_.prepare(
+        "INSERT INTO page_confirmations (token, page_id, email, event_ids, created_at, "
+        "expires_at) VALUES (?1,?2,?3,?4,?5,?6)");
+    s.bind(1, c.token).bind(2, c.page_id).bind(3, c.email).bind(4, ids);
+    s.bind(5, c.created_at).bind(6, c.expires_at).run();
+}
+
+std::optional<PageConfirmation> SqliteTx::find_page_confirmation(const std::string& token) {
+    auto s = db_.prepare(
+        "SELECT token, page_id, email, event_ids, created_at, expires_at, confirmed_at "
+        "FROM page_confirmations WHERE token = ?");
+    s.bind(1, token);
+    if (!s.step()) return std::nullopt;
+    PageConfirmation c{s.text(0), s.text(1), s.text(2), {}, s.i64(4), s.i64(5), s.opt_i64(6)};
+    const std::string ids = s.text(3);
+    for (std::size_t start = 0; start < ids.size();) {
+        const auto end = std::min(ids.find(' ', start), ids.size());
+        if (end > start) c.event_ids.push_back(ids.substr(start, end - start));
+        start = end + 1;
+    }
+    return c;
+}
+
+void SqliteTx::mark_page_confirmed(const std::string& token, std::int64_t now) {
+    db_.prepare(
+           "UPDATE page_confirmations SET confirmed_at = ?2 "
+           "WHERE token = ?1 AND confirmed_at IS NULL")
+        .bind(1, token)
+        .bind(2, now)
+        .run();
 }
 
 }  // namespace cis::store

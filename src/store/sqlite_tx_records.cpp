@@ -62,6 +62,8 @@ bool SqliteTx::remove_organizer(const std::string& email) {
                             "DELETE FROM landing_urls WHERE organizer = ?",
                             "DELETE FROM organizer_feeds WHERE organizer = ?"})
         db_.prepare(sql).bind(1, email).run();
+    // Pending confirmations of its pages (they are gone now).
+    db_.prepare("DELETE FROM page_confirmations WHERE page_id NOT IN (SELECT id FROM pages)").run();
     return removed;
 }
 

@@ -205,6 +205,12 @@ class Tx {
     virtual void set_organizer_feed_token(const std::string& organizer, const std::string& token,
                                           std::int64_t now) = 0;
     virtual std::optional<std::string> organizer_of_feed_token(const std::string& token) = 0;
+    // Pending sends of pages that ask for confirmation. Inserting one also drops those that
+    // expired over a week before `c.created_at`.
+    virtual void insert_page_confirmation(const PageConfirmation& c) = 0;
+    virtual std::optional<PageConfirmation> find_page_confirmation(const std::string& token) = 0;
+    // Records the first confirmation; later ones leave it.
+    virtual void mark_page_confirmed(const std::string& token, std::int64_t now) = 0;
 };
 
 // How durable a write must be before write() returns.

@@ -98,6 +98,46 @@ TEST_F(PagesStore, PagesAreStoredChangedListedAndDeleted) {
     EXPECT_FALSE(again);
 }
 
+TEST_F(PagesStore, ConfirmationsRoundTripExpireAndGoWithTheirPage) {
+    store::Page p;
+    p.id = "pg1";
+    p.organizer = "fan@club.example";
+    p.kind = "schedule";
+    p.confirm = true;
+    const std::int64_t now = 1800000000, week = 7 * 24 * 3600;
+    store_->write([&](Tx& tx) {
+        tx.insert_page(p);
+        tx.insert_page_confirmation({"old", "pg1", "a@example.org", {"e1"}, 1, now - week - 2, {}});
+        tx.insert_page_confirmation({"recent", "pg1", "b@example.org", {"e1"}, 1, now - 5, {}});
+        // Inserting drops what expired over a week before it.
+        tx.insert_page_confirmation(
+            {"tok", "pg1", "c@example.org", {"e1", "e2", "e3"}, now, now + 86400, {}});
+    });
+    store_->read([&](Tx& tx) {
+        EXPECT_TRUE(tx.find_page("pg1")->confirm);
+        EXPECT_FALSE(tx.find_page_confirmation("old"));
+        EXPECT_TRUE(tx.find_page_confirmation("recent"));
+        const auto c = tx.find_page_confirmation("tok");
+        ASSERT_TRUE(c);
+        EXPECT_EQ(c->email, "c@example.org");
+        EXPECT_EQ(c->event_ids, (std::vector<std::string>{"e1", "e2", "e3"}));
+        EXPECT_EQ(c->expires_at, now + 86400);
+        EXPECT_FALSE(c->confirmed_at);
+    });
+    store_->write([&](Tx& tx) {
+        tx.mark_page_confirmed("tok", now + 10);
+        tx.mark_page_confirmed("tok", now + 20);  // the first one stays
+    });
+    store_->read([&](Tx& tx) {
+        EXPECT_EQ(tx.find_page_confirmation("tok")->confirmed_at.value_or(0), now + 10);
+    });
+    store_->write([&](Tx& tx) { tx.delete_page("pg1"); });
+    store_->read([&](Tx& tx) {
+        EXPECT_FALSE(tx.find_page_confirmation("tok"));
+        EXPECT_FALSE(tx.find_page_confirmation("recent"));
+    });
+}
+
 TEST_F(PagesStore, RemovingAnOrganizerRemovesWhatIsPublicInItsName) {
     store_->write([&](Tx& tx) {
         store::Organizer o;
@@ -111,6 +151,7 @@ TEST_F(PagesStore, RemovingAnOrganizerRemovesWhatIsPublicInItsName) {
         tx.insert_cta_link({"cta1", "ev1", o.email, "mailchimp", "https://club.example/", 1});
         tx.set_landing_urls(o.email, {"https://club.example/", "https://club.example/"}, 1);
         tx.set_organizer_feed_token(o.email, "tok", 1);
+        tx.insert_page_confirmation({"conf", "pg1", "a@example.org", {"ev1"}, 1, 2, {}});
     });
     store_->read([&](Tx& tx) {
         EXPECT_EQ(tx.landing_urls("fan@club.example").size(), 1u);  // duplicates kept once
@@ -124,6 +165,7 @@ TEST_F(PagesStore, RemovingAnOrganizerRemovesWhatIsPublicInItsName) {
         EXPECT_TRUE(tx.landing_urls("fan@club.example").empty());
         EXPECT_FALSE(tx.organizer_of_feed_token("tok"));
         EXPECT_EQ(tx.organizer_feed_token("fan@club.example"), "");
+        EXPECT_FALSE(tx.find_page_confirmation("conf"));
     });
 }
 

@@ -199,6 +199,21 @@ def public_page(cis, world):
     PAGE_FORM[:] = f"email=fan@example.org&event={world['event']}".encode()
 
 
+def confirming_page(cis, world):
+    """A landing page with confirm, and two confirmation links of it: one valid, one expired."""
+    import sqlite3
+    import time
+    now = int(time.time())
+    with sqlite3.connect(f"{cis.data_dir}/cis.sqlite3", timeout=10) as db:
+        db.execute("INSERT INTO pages (id, organizer, kind, event_id, confirm, created_at, updated_at) "
+                   "VALUES ('pg-confirm', 'org@example.org', 'landing', ?, 1, ?, ?)",
+                   (world["event"], now, now))
+        for token, expires in (("tok-api", now + 3600), ("tok-old", now - 1)):
+            db.execute("INSERT INTO page_confirmations (token, page_id, email, event_ids, created_at, "
+                       "expires_at) VALUES (?, 'pg-confirm', 'confirmed@example.org', ?, ?, ?)",
+                       (token, world["event"], now - 60, expires))
+
+
 RAW_INVITE = Raw(make_invite("u-api-raw", "org@example.org"), "message/rfc822")
 IMPORT_ICS = Raw(make_ics("u-api-import", "org@example.org", summary="Imported"), "text/calendar")
 IMPORT_CSV = Raw(b"summary,start,end,timezone\r\nAway game,2030-07-01 19:00,2030-07-01 21:00,Europe/Paris\r\n",
@@ -280,6 +295,13 @@ CALLS = [
     ("POST", "/p/pg-api/send", None, PAGE_FORM, 200),
     ("POST", "/p/pg-api/send", None, Raw(b"email=not+an+address&event=x", "application/x-www-form-urlencoded"), 422),
     ("POST", "/p/no-such-page/send", None, Raw(b"email=fan@example.org", "application/x-www-form-urlencoded"), 404),
+    confirming_page,
+    ("GET", "/confirm/tok-api", None, None, 200),
+    ("GET", "/confirm/tok-old", None, None, 410),
+    ("GET", "/confirm/no-such-token", None, None, 404),
+    ("POST", "/confirm/tok-api", None, None, 200),
+    ("POST", "/confirm/tok-old", None, None, 410),
+    ("POST", "/confirm/no-such-token", None, None, 404),
     # suppressions
     ("POST", "/suppressions", "org", {"email": "blocked@example.org", "organizer": "org@example.org"}, 201),
     ("POST", "/suppressions", "org", {"email": "blocked@example.org", "organizer": "org@example.org"}, 200),

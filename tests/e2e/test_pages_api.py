@@ -37,6 +37,7 @@ def test_create_show_change_delete(cis, keys):
     assert page["url"] == f"https://cis.test/p/{page['id']}"
     assert page["feed_url"] == f"https://cis.test/p/{page['id']}/feed.ics"
     assert page["webcal_url"] == f"webcal://cis.test/p/{page['id']}/feed.ics"
+    assert page["confirm"] is False, "sends go out at once unless the page asks for confirmation"
     status, shown = cis.api("GET", f"/pages/{page['id']}", keys["org"])
     assert status == 200 and shown == page
     status, changed = cis.api("PATCH", f"/pages/{page['id']}", keys["org"],
@@ -44,6 +45,8 @@ def test_create_show_change_delete(cis, keys):
     assert status == 200, changed
     assert changed["title"] == "Season 2027" and changed["logo_url"] == "" and changed["accent"] == "#abc"
     assert changed["filter"] == "U12" and changed["background_url"] == page["background_url"]
+    status, changed = cis.api("PATCH", f"/pages/{page['id']}", keys["org"], {"confirm": True})
+    assert status == 200 and changed["confirm"] is True and changed["title"] == "Season 2027"
     status, removed = cis.api("DELETE", f"/pages/{page['id']}", keys["org"])
     assert status == 200 and removed["removed"]["id"] == page["id"]
     assert cis.api("GET", f"/pages/{page['id']}", keys["org"])[0] == 404
@@ -145,6 +148,8 @@ def test_cursor_paging(cis, keys):
     ("background_url", "data:image/png;base64,AAAA", "invalid_background_url"),
     ("redirect_url", "https://evil.example/", "redirect_url_not_allowed"),
     ("redirect_url", "ftp://club.example/", "invalid_redirect_url"),
+    ("confirm", "yes", "invalid_confirm"),
+    ("confirm", None, "invalid_confirm"),
     ("colour", "red", "unknown_field"),
 ])
 def test_validation_errors(cis, keys, field, value, code):

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "pages/branding.hpp"
+#include "pages/confirm_pages.hpp"
 #include "pages/event_page.hpp"
 #include "pages/event_time.hpp"
 #include "pages/message_pages.hpp"
@@ -176,6 +177,29 @@ TEST(PageRender, ResultAndErrorPagesEscape) {
     EXPECT_EQ(e.status, 429);
     EXPECT_EQ(e.html.find("<script>"), std::string::npos);
     EXPECT_NE(e.html.find(kEscaped), std::string::npos);
+}
+
+TEST(PageRender, ConfirmationPagesEscapeAndMarkWhatIsGone) {
+    const std::vector<OutcomeRow> rows{{"e1", kEvil, "Sat 3 Apr 2027", Outcome::Sent},
+                                       {"e2", "Gone game", "", Outcome::Unavailable}};
+    const Assets a{"/assets/pages.css?v=1", ""};
+    const auto inbox = render_check_inbox({}, a, "a<b@example.org", rows, 24, "/p/x");
+    EXPECT_NE(inbox.html.find("<main id=\"check-inbox\">"), std::string::npos);
+    EXPECT_NE(inbox.html.find("a&lt;b@example.org"), std::string::npos);
+    EXPECT_NE(inbox.html.find("within 24 hours"), std::string::npos);
+    EXPECT_EQ(inbox.html.find("<script>"), std::string::npos);
+    const auto page = render_confirm({}, a, "a<b@example.org", rows, "/confirm/t\"k");
+    EXPECT_NE(page.html.find("<main id=\"confirm\">"), std::string::npos);
+    EXPECT_NE(page.html.find("action=\"/confirm/t&quot;k\""), std::string::npos);
+    EXPECT_NE(page.html.find(kEscaped), std::string::npos);
+    EXPECT_EQ(page.html.find("<script>"), std::string::npos);
+    EXPECT_NE(page.html.find("class=\"outcome unavailable\""), std::string::npos);
+    EXPECT_NE(page.html.find("Send me the invitation</button>"), std::string::npos);  // one left
+    EXPECT_FALSE(page.script);
+    // Nothing left to send: no button.
+    const auto none = render_confirm({}, a, "x@example.org", {rows[1]}, "/confirm/t");
+    EXPECT_EQ(none.html.find("<form"), std::string::npos);
+    EXPECT_NE(none.html.find("None of these events is available"), std::string::npos);
 }
 
 TEST(PageRender, WaitInWords) {

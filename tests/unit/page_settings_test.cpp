@@ -84,6 +84,15 @@ TEST(PageSettings, AppliesAndClears) {
     EXPECT_EQ(p.accent, "#abcdef");
     EXPECT_EQ(p.logo_url, "");
     EXPECT_EQ(p.redirect_url, "https://club.example/Fans");
+    EXPECT_FALSE(p.confirm);
+    ASSERT_FALSE(apply_page_fields({{"confirm", true}}, p));
+    EXPECT_TRUE(p.confirm);
+    const auto e = apply_page_fields({{"confirm", "yes"}}, p);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->code, "invalid_confirm");
+    EXPECT_TRUE(p.confirm);
+    ASSERT_FALSE(apply_page_fields({{"confirm", false}}, p));
+    EXPECT_FALSE(p.confirm);
 }
 
 class PageSettingsStore : public test::StoreTest {
