@@ -1,7 +1,8 @@
 // Untrusted bytes through a public page: a visitor's query string (the schedule's filters)
 // and an organizer's event text and branding, rendered as the schedule page is. Beyond not
 // crashing: nothing from the input ever opens an element — the only <script> is the
-// page's own asset, and the only <style> its branding block.
+// page's own asset, and the only <style> its branding block. The confirmation pages of a
+// page that asks for it get the same text and the typed address: no script, one form.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "http/url.hpp"
+#include "pages/confirm_pages.hpp"
 #include "pages/event_page.hpp"
 
 namespace {
@@ -49,5 +51,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(count(r.html, "<script") == 1);
     require(count(r.html, "<style") == (r.style.empty() ? 0 : 1));
     require(r.style.find("</") == std::string::npos);
+    // The confirmation pages show the same event text and an address typed by a visitor.
+    const std::string email(bytes.substr(0, 100));
+    const std::vector<pages::OutcomeRow> rows{
+        {e.id, e.fields.summary, e.fields.location, pages::Outcome::Sent},
+        {"ev2", e.fields.description, "", pages::Outcome::Unavailable}};
+    for (const auto& page :
+         {pages::render_confirm(v.branding, v.assets, email, rows, "/confirm/" + email),
+          pages::render_check_inbox(v.branding, v.assets, email, rows, 24, "/p/pg")}) {
+        require(count(page.html, "<script") == 0);
+        require(count(page.html, "<form") <= 1);
+        require(count(page.html, "<li class=\"outcome") == 2);
+    }
     return 0;
 }

@@ -69,7 +69,7 @@ Rendered render_confirm(const Branding& b, const Assets& a, std::string_view ema
     std::size_t available = 0;
     for (const auto& row : rows) available += row.outcome != Outcome::Unavailable;
     open_page(out, b, {a.css, ""}, "Confirm your invitations", " id=\"confirm\"", "kind-result");
-    out += "<h2>Send the invitations to <strong>";
+    out += available == 1 ? "<h2>Send the invitation to <strong>" : "<h2>Send the invitations to <strong>";
     out += html_escape(email);
     out += "</strong>?</h2>\n";
     event_list(out, rows);

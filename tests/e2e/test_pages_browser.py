@@ -7,6 +7,7 @@ import http.server
 import json
 import os
 import pathlib
+import re
 import shutil
 import struct
 import subprocess
@@ -374,6 +375,29 @@ def test_rate_limits_answer_429(start):
     assert statuses == [200, 200, 429], statuses
     assert headers["Content-Type"].startswith("text/html") and int(headers["Retry-After"]) > 0
     assert b"<h1" in body
+
+
+def test_a_page_that_asks_for_confirmation_sends_after_the_owner_confirms(start):
+    org = "careful@club.example"
+    cis = start()
+    event = cis.create_event(uid="u-careful", organizer=org, summary="Derby night")
+    page = create_page(cis, kind="landing", organizer=org, event_id=event["id"], confirm=True)
+    seen = browse("send", {"url": page["url"], "email": "fan@example.net", "times": 1,
+                           "shot": "check-inbox", "shots": str(SHOTS)})
+    [asked] = seen["answers"]
+    assert asked["status"] == 200 and "Check your inbox" in asked["text"], asked["text"]
+    assert seen["problems"] == [] and invitations(cis, "fan@example.net") == []
+
+    [mail] = [m for m in cis.outbox() if m["kind"] == "confirmation" and m["rcpt"] == "fan@example.net"]
+    link = re.search(re.escape(cis.base) + r"/confirm/[A-Za-z0-9_-]+", mail["message"]).group(0)
+    seen = browse("confirm", {"url": link, "shots": str(SHOTS)})
+    assert seen["before"]["status"] == 200 and "Derby night" in seen["before"]["text"]
+    assert "Send me the invitation" in seen["before"]["text"], seen["before"]["text"]
+    assert seen["after"]["status"] == 200 and "invitation sent" in seen["after"]["text"], seen["after"]["text"]
+    assert seen["problems"] == [] and seen["dialogs"] == []
+    assert len(wait_invitations(cis, "fan@example.net", 1)) == 1
+    assert origin_of(cis, event["id"], "fan@example.net") == "landing"
+    assert_screenshots(seen["shots"], "confirm", "confirmed")
 
 
 # --- 5. feeds --------------------------------------------------------------------------------
