@@ -76,7 +76,7 @@ echo "render + gzip over $requests requests: median $gmed ms, p90 $gp90 ms, p99 
 ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) sub(/ms/,"",v); else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.2f", v }'; }
 throughput() {
   local out non2xx
-  out=$(wrk -t2 -c8 -d"${seconds}s" --latency "$@" "$base$path")
+  out=$(wrk -t2 -c8 -d"${seconds}s" --latency "$@" "$base$path") || exit 1  # ends the $(...)
   non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
   [[ -z $non2xx ]] || { echo "bench: $non2xx answers were not 2xx" >&2; exit 1; }
   echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")" \

@@ -2,8 +2,6 @@
 // chunks, as socket reads arrive) with the server's limits; each request is routed, its
 // response compressed as Accept-Encoding allows (and inflated back: the same bytes or a
 // crash) and serialized. The same bytes also go through the target helpers directly.
-#include <zlib.h>
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +16,7 @@
 #include "http/router.hpp"
 #include "http/url.hpp"
 #include "http/wire.hpp"
+#include "support/gunzip.hpp"
 
 namespace {
 
@@ -41,26 +40,6 @@ const cis::http::Router& router() {
     return r;
 }
 
-// What the client sent must come back whole from gzip, as the session would send it.
-std::string gunzip(const std::string& in) {
-    z_stream z{};
-    if (inflateInit2(&z, 15 + 16) != Z_OK) __builtin_trap();
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    z.avail_in = static_cast<uInt>(in.size());
-    std::string out;
-    char buf[4096];
-    int rc = Z_OK;
-    while (rc == Z_OK) {
-        z.next_out = reinterpret_cast<Bytef*>(buf);
-        z.avail_out = sizeof buf;
-        rc = inflate(&z, Z_NO_FLUSH);
-        out.append(buf, sizeof buf - z.avail_out);
-    }
-    inflateEnd(&z);
-    if (rc != Z_STREAM_END) __builtin_trap();
-    return out;
-}
-
 void serve(cis::http::Request req) {
     const bool head = req.method == "HEAD";
     const bool gzip = cis::http::accepts_gzip(req.header("Accept-Encoding"));
@@ -71,7 +50,8 @@ void serve(cis::http::Request req) {
         cis::http::compress_response(*out, gzip, {.level = 1, .min_size = 16});
         const bool packed = std::any_of(out->headers.begin(), out->headers.end(),
                                         [](const auto& h) { return h.first == "Content-Encoding"; });
-        if (packed && gunzip(out->body) != identity) __builtin_trap();
+        // What the handler made must come back whole from the gzip the session would send.
+        if (packed && cis::test::gunzip(out->body) != identity) __builtin_trap();
     }
     std::string wire;
     if (out) cis::http::detail::serialize_response(*out, {"cis", true, false, head}, wire);

@@ -86,13 +86,20 @@ void ask_confirmation(ApiContext& ctx, std::shared_ptr<SendContext> sc,
     services::ConfirmationContext cc{ctx.domain, ctx.notification_mailbox, ctx.bounce_local,
                                      ctx.public_url, std::time(nullptr)};
     store::WriteJob job;
-    auto queued = std::make_shared<bool>(false);
-    job.work = [sc, events = selection.events, email, cc, queued](store::Tx& tx) {
-        *queued = !services::request_page_confirmation(tx, sc->page, events, email, cc).empty();
+    struct Outcome {
+        bool queued = false, failed = false;
     };
-    job.done = [&ctx, sc, email, rows = std::move(rows), queued, respond](bool committed) {
-        if (!committed) return respond(page_unavailable());
-        if (*queued) ctx.work_queued();
+    auto outcome = std::make_shared<Outcome>();
+    job.work = [sc, events = selection.events, email, cc, outcome](store::Tx& tx) {
+        outcome->queued =
+            !services::request_page_confirmation(tx, sc->page, events, email, cc).empty();
+    };
+    // The job's savepoint is rolled back: no confirmation, no message. Not "check your inbox".
+    job.on_error = [outcome](store::Tx&, const std::exception&) { outcome->failed = true; };
+    job.done = [&ctx, sc, email, rows = std::move(rows), outcome, respond](bool committed) {
+        if (!committed || outcome->failed) return respond(page_unavailable());
+        const bool queued = outcome->queued;
+        if (queued) ctx.work_queued();
         respond(respond_page(pages::render_check_inbox(
             branding_of(sc->page), page_assets(), email, rows,
             static_cast<int>(services::kConfirmationHours), "/p/" + sc->page.id)));

@@ -64,6 +64,7 @@ http::Response page_unavailable() {
 
 void submit_page_send(ApiContext& ctx, std::shared_ptr<PageSend> send, http::Respond respond) {
     auto results = std::make_shared<std::vector<services::PageSendResult>>();
+    auto failed = std::make_shared<bool>(false);
     services::InviteContext ic{nullptr,    ctx.uid_key,      ctx.token_key,
                                ctx.domain, ctx.bounce_local, std::time(nullptr)};
     store::WriteJob job;
@@ -72,10 +73,11 @@ void submit_page_send(ApiContext& ctx, std::shared_ptr<PageSend> send, http::Res
         *results = services::send_page_invitations(tx, send->event_ids, send->email,
                                                    send->page.kind, ic);
     };
-    job.on_error = [results](store::Tx&, const std::exception&) { results->clear(); };
-    job.done = [&ctx, send, results, respond](bool committed) {
+    job.on_error = [failed](store::Tx&, const std::exception&) { *failed = true; };
+    job.done = [&ctx, send, results, failed, respond](bool committed) {
         auto& rows = send->rows;
-        if (!committed || results->size() != rows.size()) return respond(page_unavailable());
+        if (!committed || *failed || results->size() != rows.size())
+            return respond(page_unavailable());
         // The redirect is for a send that fully worked: any event not sent (cancelled
         // meanwhile, a suppressed address, gone from the page) is said on the result page.
         bool queued = false, delivered = send->extra_rows.empty();

@@ -14,6 +14,9 @@ namespace cis::http {
 
 namespace {
 
+// Far above any page or feed; below zlib's 32-bit counts, and bounds the buffer allocated.
+constexpr std::size_t kMaxCompressed = 64 * 1024 * 1024;
+
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -44,7 +47,7 @@ bool has_header(const Response& r, std::string_view name) {
 
 // Raw gzip of `in` at `level`; empty on failure.
 std::string gzip(std::string_view in, int level) {
-    if (in.size() > 0xFFFFFFFFu) return {};  // zlib counts in 32 bits
+    if (in.size() > kMaxCompressed) return {};
     z_stream z{};
     // windowBits 15 + 16: a gzip wrapper rather than zlib's.
     if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
@@ -89,8 +92,25 @@ bool compressible_type(std::string_view content_type) {
     return type.ends_with("+json") || type.ends_with("+xml");  // problem+json, svg+xml, ...
 }
 
+namespace {
+
+void weaken_etag(Response& r) {
+    for (auto& [name, value] : r.headers)
+        if (ascii_lower(name) == "etag" && value.starts_with('"')) value = "W/" + value;
+}
+
+}  // namespace
+
 void compress_response(Response& r, bool client_accepts_gzip, const CompressionOptions& o) {
-    if (o.level <= 0 || r.status == 204 || r.status == 304 || r.status == 206) return;
+    if (o.level <= 0) return;
+    if (r.status == 304) {
+        // RFC 9110 §15.4.5: the ETag and Vary the 200 would have carried — whose gzip form
+        // this client would have got. (Compressible: every 304 here is a feed's or an asset's.)
+        r.headers.emplace_back("Vary", "Accept-Encoding");
+        if (client_accepts_gzip) weaken_etag(r);
+        return;
+    }
+    if (r.status == 204 || r.status == 206) return;
     if (!compressible_type(r.content_type) || has_header(r, "content-encoding")) return;
     if (r.body.size() < o.min_size) return;
     r.headers.emplace_back("Vary", "Accept-Encoding");
@@ -100,12 +120,15 @@ void compress_response(Response& r, bool client_accepts_gzip, const CompressionO
     if (packed.empty() || packed.size() >= r.body.size()) return;
     const std::chrono::duration<double, std::milli> took =
         std::chrono::steady_clock::now() - started;
+    // Everything that can throw (allocation) before the body changes: an answer is never
+    // left compressed without saying so.
+    std::string timing = fmt::format("gzip;dur={:.2f}", took.count());
+    r.headers.reserve(r.headers.size() + 2);
+    weaken_etag(r);
     r.body = std::move(packed);
     r.headers.emplace_back("Content-Encoding", "gzip");
     // Beside a handler's own Server-Timing (the pages' render;dur=): what compressing cost.
-    r.headers.emplace_back("Server-Timing", fmt::format("gzip;dur={:.2f}", took.count()));
-    for (auto& [name, value] : r.headers)
-        if (ascii_lower(name) == "etag" && value.starts_with('"')) value = "W/" + value;
+    r.headers.emplace_back("Server-Timing", std::move(timing));
 }
 
 }  // namespace cis::http

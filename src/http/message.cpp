@@ -27,6 +27,16 @@ std::string Request::header(std::string_view name) const {
     return {};
 }
 
+std::string Request::header_list(std::string_view name) const {
+    std::string all;
+    for (const auto& [n, v] : headers) {
+        if (!iequals(n, name)) continue;
+        if (!all.empty()) all += ", ";
+        all += v;
+    }
+    return all;
+}
+
 std::string_view Request::raw_path() const {
     const auto parts = split_target(target);
     return parts ? parts->path : std::string_view(target);

@@ -23,6 +23,8 @@ struct Request {
 
     // The first header of that name (ASCII case-insensitive), "" if absent.
     std::string header(std::string_view name) const;
+    // Every header line of that name joined by ", ": one list, as RFC 9110 §5.3 reads them.
+    std::string header_list(std::string_view name) const;
     // The path part of target, still percent-encoded (the router splits this, so that an
     // encoded "/" inside a parameter stays inside it). Absolute-form targets
     // ("http://host/p?q") yield "/p".

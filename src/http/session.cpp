@@ -45,7 +45,10 @@ struct Responder {
     void operator()(Response r) const {
         auto s = session.lock();
         if (!s) return;
-        compress_response(r, accepts_gzip, compression);
+        try {
+            compress_response(r, accepts_gzip, compression);
+        } catch (const std::exception&) {  // out of memory: sent as it is
+        }
         s->complete(gen, std::move(r));
     }
 };
@@ -239,7 +242,7 @@ awaitable<std::optional<Response>> Session::call_handler(Request req, bool& gave
         response_.reset();
     }
     std::string failure;
-    const bool gzip = accepts_gzip(req.header("Accept-Encoding"));
+    const bool gzip = accepts_gzip(req.header_list("Accept-Encoding"));
     try {
         shared_->handler(std::move(req),
                          Respond(Responder{weak_from_this(), gen, gzip, opts_.compression}));

@@ -12,23 +12,8 @@ using imip::html_escape;
 
 void event_list(std::string& out, const std::vector<OutcomeRow>& rows) {
     out += "<ul class=\"outcomes\">\n";
-    for (const auto& row : rows) {
-        const bool gone = row.outcome == Outcome::Unavailable;
-        out += gone ? "<li class=\"outcome unavailable\" data-event=\""
-                    : "<li class=\"outcome\" data-event=\"";
-        out += html_escape(row.event_id);
-        out += "\"><span class=\"summary\">";
-        out += html_escape(row.summary.empty() ? std::string_view("(untitled event)")
-                                               : std::string_view(row.summary));
-        out += "</span>";
-        if (!row.when.empty()) {
-            out += " · <span class=\"when\">";
-            out += html_escape(row.when);
-            out += "</span>";
-        }
-        if (gone) out += ": <strong class=\"state\">no longer available</strong>";
-        out += "</li>\n";
-    }
+    // Asked for, not sent yet: only an event that cannot go says so.
+    for (const auto& row : rows) append_outcome_row(out, row, row.outcome == Outcome::Unavailable);
     out += "</ul>\n";
 }
 

@@ -57,6 +57,31 @@ void back_link(std::string& out, std::string_view back) {
 
 }  // namespace
 
+void append_outcome_row(std::string& out, const OutcomeRow& row, bool with_outcome) {
+    out += "<li class=\"outcome";
+    if (with_outcome) {
+        out += ' ';
+        out += outcome_class(row.outcome);
+    }
+    out += "\" data-event=\"";
+    out += html_escape(row.event_id);
+    out += "\"><span class=\"summary\">";
+    out += html_escape(row.summary.empty() ? std::string_view("(untitled event)")
+                                           : std::string_view(row.summary));
+    out += "</span>";
+    if (!row.when.empty()) {
+        out += " · <span class=\"when\">";
+        out += html_escape(row.when);
+        out += "</span>";
+    }
+    if (with_outcome) {
+        out += ": <strong class=\"state\">";
+        out += outcome_text(row.outcome);
+        out += "</strong>";
+    }
+    out += "</li>\n";
+}
+
 std::string wait_in_words(std::int64_t seconds) {
     if (seconds < 1) seconds = 1;
     if (seconds < 60) return fmt::format("about {} second{}", seconds, seconds == 1 ? "" : "s");
@@ -86,24 +111,7 @@ Rendered render_result(const Branding& b, const Assets& a, std::string_view emai
     out += "</h2>\n<p>To <strong>";
     out += html_escape(email);
     out += "</strong>:</p>\n<ul class=\"outcomes\">\n";
-    for (const auto& row : rows) {
-        out += "<li class=\"outcome ";
-        out += outcome_class(row.outcome);
-        out += "\" data-event=\"";
-        out += html_escape(row.event_id);
-        out += "\"><span class=\"summary\">";
-        out += html_escape(row.summary.empty() ? std::string_view("(untitled event)")
-                                               : std::string_view(row.summary));
-        out += "</span>";
-        if (!row.when.empty()) {
-            out += " · <span class=\"when\">";
-            out += html_escape(row.when);
-            out += "</span>";
-        }
-        out += ": <strong class=\"state\">";
-        out += outcome_text(row.outcome);
-        out += "</strong></li>\n";
-    }
+    for (const auto& row : rows) append_outcome_row(out, row, true);
     out += "</ul>\n";
     if (sent > 0)
         out +=

@@ -21,6 +21,9 @@ struct OutcomeRow {
 Rendered render_result(const Branding& b, const Assets& a, std::string_view email,
                        const std::vector<OutcomeRow>& rows, std::string_view back);
 
+// One <li class="outcome …"> of an event: summary · when, then (with_outcome) its outcome.
+void append_outcome_row(std::string& out, const OutcomeRow& row, bool with_outcome);
+
 // A page with a heading and a few sentences (`message` is plain text, escaped here).
 // `back`: a link back to the page, or "" for none.
 Rendered render_error(int status, const Branding& b, const Assets& a, std::string_view heading,

@@ -6,7 +6,6 @@
 #include "imip/human_text.hpp"
 #include "services/ids.hpp"
 #include "services/invites.hpp"
-#include "services/organizer_mail.hpp"
 
 namespace cis::services {
 
@@ -32,9 +31,10 @@ std::string build_confirmation_email(const store::Page& page,
     m.from_name = page.title.empty() ? "CIS" : page.title;
     m.from_address = c.from_local + "@" + c.domain;
     m.to_address = email;
-    m.subject = events.size() == 1
-                    ? fmt::format("Confirm your invitation: {}", events.front()->fields.summary)
-                    : fmt::format("Confirm your {} invitations", events.size());
+    m.subject = events.size() != 1 ? fmt::format("Confirm your {} invitations", events.size())
+                : events.front()->fields.summary.empty()
+                    ? std::string("Confirm your invitation")
+                    : fmt::format("Confirm your invitation: {}", events.front()->fields.summary);
     m.text = body;
     m.message_id_domain = c.domain;
     m.date = c.now;
@@ -54,11 +54,16 @@ std::string request_page_confirmation(store::Tx& tx, const store::Page& page,
     pc.expires_at = c.now + kConfirmationHours * 3600;
     tx.insert_page_confirmation(pc);
     const std::string link = fmt::format("{}/confirm/{}", c.public_url, pc.token);
-    queue_organizer_mail(tx,
-                         {"confirmation", events.empty() ? "" : events.front()->id,
-                          c.bounce_local + "@" + c.domain, email,
-                          build_confirmation_email(page, events, email, link, c)},
-                         c.now);
+    // Due now, like the invitations of a page without confirmation: a public form must not
+    // put its mail ahead of what is already waiting (organizers' own mail goes first).
+    store::OutboxMessage m;
+    m.kind = "confirmation";
+    m.event_id = events.empty() ? "" : events.front()->id;
+    m.env_from = c.bounce_local + "@" + c.domain;  // a bounce of it suppresses nothing
+    m.rcpt = email;
+    m.message = build_confirmation_email(page, events, email, link, c);
+    m.created_at = m.next_attempt_at = c.now;
+    tx.enqueue(m);
     return pc.token;
 }
 

@@ -22,7 +22,7 @@ struct ConfirmationContext {
     std::int64_t now = 0;
 };
 
-// Stores the pending send and queues its message, ahead of invitations. An address that is
+// Stores the pending send and queues its message (due now). An address that is
 // suppressed (for everyone or for the page's organizer) gets neither: the visitor is shown
 // the same answer, as whether someone unsubscribed is theirs to know. Returns the token, or
 // "" for a suppressed address.

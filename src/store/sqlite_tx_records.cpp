@@ -56,14 +56,18 @@ void SqliteTx::put_organizer(const Organizer& o) {
 bool SqliteTx::remove_organizer(const std::string& email) {
     db_.prepare("DELETE FROM organizers WHERE email = ?").bind(1, email).run();
     const bool removed = db_.changes() > 0;
+    // Pending confirmations of its pages, while the pages still say whose they are.
+    db_.prepare(
+           "DELETE FROM page_confirmations WHERE page_id IN "
+           "(SELECT id FROM pages WHERE organizer = ?)")
+        .bind(1, email)
+        .run();
     // What is public in the organizer's name goes with it (issue 6).
     for (const char* sql : {"DELETE FROM pages WHERE organizer = ?",
                             "DELETE FROM cta_links WHERE organizer = ?",
                             "DELETE FROM landing_urls WHERE organizer = ?",
                             "DELETE FROM organizer_feeds WHERE organizer = ?"})
         db_.prepare(sql).bind(1, email).run();
-    // Pending confirmations of its pages (they are gone now).
-    db_.prepare("DELETE FROM page_confirmations WHERE page_id NOT IN (SELECT id FROM pages)").run();
     return removed;
 }
 

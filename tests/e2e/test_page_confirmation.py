@@ -9,21 +9,11 @@ import time
 from email import message_from_string
 from email.policy import default as email_policy
 
-import pytest
-
-from test_public_pages import (ORG, allow_landing_url, add_page, attendees, fetch, import_games,
-                               invitations_queued, post_without_following, send, start)
+from test_public_pages import (ORG, allow_landing_url, add_page, attendees, cis,  # noqa: F401
+                               fetch, import_games, invitations_queued, post_without_following,
+                               send, start)
 
 LINK = re.compile(r"https://cis\.test(/confirm/[A-Za-z0-9_-]{20,})")
-
-
-@pytest.fixture
-def cis(tmp_path):
-    server = start(tmp_path)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def confirmations(cis, rcpt):

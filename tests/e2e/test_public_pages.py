@@ -453,9 +453,13 @@ def test_pages_feeds_and_assets_are_gzipped_for_clients_that_take_them(cis):
     cis.api("GET", script, None, raw=True, response=response, headers={"Accept-Encoding": "gzip"})
     weak = {k.lower(): v for k, v in response.items()}["etag"]
     assert weak == "W/" + plain_js_headers["etag"]
-    status, _ = cis.api("GET", script, None, raw=True,
+    response = {}
+    status, _ = cis.api("GET", script, None, raw=True, response=response,
                         headers={"Accept-Encoding": "gzip", "If-None-Match": weak})
+    not_modified = {k.lower(): v for k, v in response.items()}
     assert status == 304
+    assert not_modified["etag"] == weak and not_modified["vary"] == "Accept-Encoding", \
+        "a 304 carries the validator and Vary of the 200 it stands for"
 
 
 def test_compression_can_be_turned_off(tmp_path):
