@@ -8,11 +8,12 @@ packages=(
   cmake g++ make pkg-config
   libical-dev libgmime-3.0-dev libicu-dev libboost-dev libboost-system-dev libssl-dev
   libsqlite3-dev libopendkim-dev libidn2-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libtomlplusplus-dev libcli11-dev libcsv-dev zlib1g-dev
+  libtomlplusplus-dev libcli11-dev libcsv-dev libdeflate-dev
   # tests: unit, sanitizers, fuzzing, real peers
   libgtest-dev libgmock-dev libbenchmark-dev clang-14 libfuzzer-14-dev libclang-rt-14-dev
   python3 python3-pytest python3-icalendar python3-dkim python3-aiosmtpd swaks openssl sqlite3
   python3-jsonschema  # tests/e2e/test_openapi.py: draft 2020-12, as OpenAPI 3.1 uses
+  zlib1g-dev  # tests/support/gunzip.hpp: what libdeflate compressed, inflated by zlib
   postfix  # smtp-sink (the relay client's test peer) and a private relay instance (e2e)
   # tests/e2e/test_pages_browser.py: public pages in a real browser (driven by npm's
   # playwright-core), with a font so screenshots show text

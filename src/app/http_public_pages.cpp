@@ -86,20 +86,19 @@ void ask_confirmation(ApiContext& ctx, std::shared_ptr<SendContext> sc,
     services::ConfirmationContext cc{ctx.domain, ctx.notification_mailbox, ctx.bounce_local,
                                      ctx.public_url, std::time(nullptr)};
     store::WriteJob job;
-    struct Outcome {
-        bool queued = false, failed = false;
+    struct Asked {
+        bool mailed = false, failed = false;
     };
-    auto outcome = std::make_shared<Outcome>();
+    auto outcome = std::make_shared<Asked>();
     job.work = [sc, events = selection.events, email, cc, outcome](store::Tx& tx) {
-        outcome->queued =
+        outcome->mailed =
             !services::request_page_confirmation(tx, sc->page, events, email, cc).empty();
     };
     // The job's savepoint is rolled back: no confirmation, no message. Not "check your inbox".
     job.on_error = [outcome](store::Tx&, const std::exception&) { outcome->failed = true; };
     job.done = [&ctx, sc, email, rows = std::move(rows), outcome, respond](bool committed) {
         if (!committed || outcome->failed) return respond(page_unavailable());
-        const bool queued = outcome->queued;
-        if (queued) ctx.work_queued();
+        if (outcome->mailed) ctx.work_queued();
         respond(respond_page(pages::render_check_inbox(
             branding_of(sc->page), page_assets(), email, rows,
             static_cast<int>(services::kConfirmationHours), "/p/" + sc->page.id)));

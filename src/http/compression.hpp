@@ -12,8 +12,8 @@
 namespace cis::http {
 
 struct CompressionOptions {
-    int level = 1;                 // zlib level 1-9; 0 = never compress. Level 1 is the
-                                   // cheapest and, on HTML, within 6% of level 6's size.
+    int level = 1;                // libdeflate level 1-12; 0 = never compress. Level 1 is
+                                  // the cheapest and, on HTML, within 6% of level 7's size.
     std::size_t min_size = 1024;   // smaller bodies gain less than the header costs
 };
 
